@@ -1,0 +1,28 @@
+"""The ``realdid`` command line (Typer). One module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from realdid.cli import demo
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="realdid",
+    help="RealDID: anonymous at the front desk, real name at the back end.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.command(name="demo", help="Walk through issuance and two service logins on embedded defaults.")(
+    demo.run
+)
+
+
+@app.callback()
+def _root() -> None:
+    """RealDID command line."""
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,49 @@
+"""Random scalars: from the OS CSPRNG, or (tests only) the drafts' mocked stream.
+
+draft-irtf-cfrg-bbs-signatures §4.2.1 (calculate_random_scalars) and
+Appendix "Mocked Random Scalars" (seeded_random_scalars). Production code
+never passes a :class:`MockedRng`; it exists so the fixtures' proofs, which
+were generated with a deterministic stream, can be reproduced byte for byte.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from realdid.crypto._backend import Scalar, scalar_from_wide
+from realdid.crypto.suites import EXPAND_LEN, Ciphersuite
+
+__all__ = ["MockedRng", "calculate_random_scalars", "random_scalar_octets"]
+
+
+@dataclass(frozen=True, slots=True)
+class MockedRng:
+    """TEST ONLY. seeded_random_scalars(seed, dst, count) in place of the CSPRNG.
+
+    A proof made with it is as secret as its seed, i.e. not at all.
+    """
+
+    seed: bytes
+    dst: bytes
+
+
+def calculate_random_scalars(
+    count: int, ciphersuite: Ciphersuite, mocked_rng: MockedRng | None = None
+) -> list[Scalar]:
+    """count uniform scalars: OS2IP(48 random bytes) mod r each (bias < 2^-128)."""
+    if mocked_rng is None:
+        return [scalar_from_wide(secrets.token_bytes(EXPAND_LEN)) for _ in range(count)]
+    # One expand_message call: at most 170 scalars (XMD) or 1365 (XOF); beyond
+    # that expand_message itself refuses the length.
+    out_len = EXPAND_LEN * count
+    v = ciphersuite.expand_message(mocked_rng.seed, mocked_rng.dst, out_len)
+    return [scalar_from_wide(v[i : i + EXPAND_LEN]) for i in range(0, out_len, EXPAND_LEN)]
+
+
+def random_scalar_octets() -> bytes:
+    """A fresh uniform non-zero scalar, 32 bytes: for prover nyms, signer entropy, keys."""
+    while True:
+        s = scalar_from_wide(secrets.token_bytes(EXPAND_LEN))
+        if not s.is_zero():
+            return s.to_be_bytes()
