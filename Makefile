@@ -14,8 +14,8 @@ test: lint $(NODE_STAMP)
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench tools
+	$(VENV)/bin/ruff format --check src tests bench tools
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
@@ -23,8 +23,8 @@ bench: $(STAMP) $(NODE_STAMP)
 	$(PY) bench/bench_bbs.py
 
 fmt: $(STAMP)
-	$(VENV)/bin/ruff format src tests bench
-	$(VENV)/bin/ruff check --fix src tests bench
+	$(VENV)/bin/ruff format src tests bench tools
+	$(VENV)/bin/ruff check --fix src tests bench tools
 
 venv: $(STAMP)
 node: $(NODE_STAMP)
