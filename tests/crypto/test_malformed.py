@@ -187,9 +187,7 @@ def _proof_with(start: int, length: int) -> Slot:
 
 def _signature_with(start: int, length: int) -> Slot:
     def call(mat: Material, v: bytes) -> None:
-        bbs.verify(
-            mat.pk, _splice(mat.signature, start, length, v), mat.header, mat.messages
-        )
+        bbs.verify(mat.pk, _splice(mat.signature, start, length, v), mat.header, mat.messages)
 
     return call
 
