@@ -32,11 +32,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from realdid.crypto._backend import BP2, G1, G2, Scalar, msm_g1, pairing_product_is_one
-from realdid.crypto._codec import check_indexes, octets_to_proof
-from realdid.crypto._core import Api, messages_to_scalars, proof_verify_challenge
-from realdid.crypto.generators import MAX_MESSAGES, create_generators
+from realdid.crypto._core import Api, proof_verify_challenge
+from realdid.crypto.bbs import prepare_proof_verify
 from realdid.crypto.suites import BLS12_381_SHA_256, Ciphersuite
-from realdid.errors import InvalidArgumentError, RealDIDError, VerificationError
+from realdid.errors import RealDIDError, VerificationError
 
 __all__ = ["BatchVerificationError", "ProofToVerify", "proof_verify_batch"]
 
@@ -75,25 +74,13 @@ class _Pending:
 
 def _challenge_check(item: ProofToVerify, api: Api) -> tuple[G1, G1, G2]:
     """ProofVerify (§3.5.4, §3.6.4) without its pairing check: (Abar, Bbar, W)."""
-    decoded = octets_to_proof(item.proof)
-    R = len(item.disclosed_indexes)
-    if len(item.disclosed_messages) != R:
-        raise InvalidArgumentError("disclosed messages and indexes differ in number")
-    L = R + len(decoded.m_hat)
-    if L > MAX_MESSAGES:
-        raise InvalidArgumentError(f"messages: got {L}, want at most {MAX_MESSAGES}")
-    indexes = check_indexes(item.disclosed_indexes, L, "disclosed_indexes")
-    generators = create_generators(L + 1, api.api_id, ciphersuite=api.suite)
-    W = proof_verify_challenge(
-        bytes(item.pk),
-        decoded,
-        generators,
-        bytes(item.header),
-        bytes(item.ph),
-        messages_to_scalars(item.disclosed_messages, api),
-        indexes,
-        api,
+    decoded, generators, scalars, indexes = prepare_proof_verify(
+        item.proof, item.disclosed_messages, item.disclosed_indexes, api
     )
+    W = proof_verify_challenge(
+        bytes(item.pk), decoded, generators, bytes(item.header), bytes(item.ph), scalars,
+        indexes, api,
+    )  # fmt: skip
     return decoded.Abar, decoded.Bbar, W
 
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from realdid.crypto._backend import BP2, decode_scalar, encode_g2
-from realdid.crypto._codec import check_indexes, octets_to_proof
+from realdid.crypto._backend import BP2, Scalar, decode_scalar, encode_g2
+from realdid.crypto._codec import Proof, check_indexes, octets_to_proof
 from realdid.crypto._core import (
     Api,
     core_proof_gen,
@@ -26,7 +26,7 @@ from realdid.crypto._core import (
     core_verify,
     messages_to_scalars,
 )
-from realdid.crypto.generators import MAX_MESSAGES, create_generators
+from realdid.crypto.generators import Generators, check_message_count, create_generators
 from realdid.crypto.randomness import MockedRng
 from realdid.crypto.suites import BLS12_381_SHA_256, Ciphersuite
 from realdid.errors import InvalidArgumentError
@@ -48,9 +48,25 @@ def _api(ciphersuite: Ciphersuite) -> Api:
     return Api(ciphersuite, ciphersuite.core_api_id)
 
 
-def _check_message_count(count: int) -> None:
-    if count > MAX_MESSAGES:
-        raise InvalidArgumentError(f"messages: got {count}, want at most {MAX_MESSAGES}")
+def prepare_proof_verify(
+    proof: bytes, disclosed_messages: Sequence[bytes], disclosed_indexes: Sequence[int], api: Api
+) -> tuple[Proof, Generators, list[Scalar], list[int]]:
+    """ProofVerify's deserialization steps (§3.5.4), shared with batch verification.
+
+    Decodes the proof; L = R + U from its length; checks the indexes against
+    L; returns (proof, generators (L + 1), disclosed scalars, indexes).
+    """
+    decoded = octets_to_proof(proof)
+    R = len(disclosed_indexes)
+    if len(disclosed_messages) != R:
+        raise InvalidArgumentError(
+            f"disclosed_messages: got {len(disclosed_messages)}, want {R} (one per index)"
+        )
+    L = R + len(decoded.m_hat)
+    check_message_count(L)
+    indexes = check_indexes(disclosed_indexes, L, "disclosed_indexes")
+    generators = create_generators(L + 1, api.api_id, ciphersuite=api.suite)
+    return decoded, generators, messages_to_scalars(disclosed_messages, api), indexes
 
 
 def key_gen(
@@ -99,7 +115,7 @@ def sign(
 ) -> bytes:
     """Sign (§3.5.1): an 80-byte signature on header and messages. Deterministic."""
     SK = decode_scalar(sk, "secret key")
-    _check_message_count(len(messages))
+    check_message_count(len(messages))
     api = _api(ciphersuite)
     generators = create_generators(len(messages) + 1, api.api_id, ciphersuite=ciphersuite)
     scalars = messages_to_scalars(messages, api)
@@ -115,7 +131,7 @@ def verify(
     ciphersuite: Ciphersuite = BLS12_381_SHA_256,
 ) -> None:
     """Verify (§3.5.2). Returns None; raises VerificationError if the signature is not valid."""
-    _check_message_count(len(messages))
+    check_message_count(len(messages))
     api = _api(ciphersuite)
     generators = create_generators(len(messages) + 1, api.api_id, ciphersuite=ciphersuite)
     scalars = messages_to_scalars(messages, api)
@@ -140,7 +156,7 @@ def proof_gen(
     The signature is not verified here (the draft does not); a wallet
     verifies a signature once, when it receives it.
     """
-    _check_message_count(len(messages))
+    check_message_count(len(messages))
     indexes = check_indexes(disclosed_indexes, len(messages), "disclosed_indexes")
     api = _api(ciphersuite)
     generators = create_generators(len(messages) + 1, api.api_id, ciphersuite=ciphersuite)
@@ -172,18 +188,10 @@ def proof_verify(
 
     L = R + U is taken from the proof's length (272 + 32·U bytes).
     """
-    decoded = octets_to_proof(proof)
-    R = len(disclosed_indexes)
-    if len(disclosed_messages) != R:
-        raise InvalidArgumentError(
-            f"disclosed_messages: got {len(disclosed_messages)}, want {R} (one per index)"
-        )
-    L = R + len(decoded.m_hat)
-    _check_message_count(L)
-    indexes = check_indexes(disclosed_indexes, L, "disclosed_indexes")
     api = _api(ciphersuite)
-    generators = create_generators(L + 1, api.api_id, ciphersuite=ciphersuite)
-    scalars = messages_to_scalars(disclosed_messages, api)
+    decoded, generators, scalars, indexes = prepare_proof_verify(
+        proof, disclosed_messages, disclosed_indexes, api
+    )
     core_proof_verify(
         bytes(pk), decoded, generators, bytes(header), bytes(ph), scalars, indexes, api
     )

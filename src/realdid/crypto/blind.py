@@ -35,6 +35,7 @@ from realdid.crypto._backend import (
     msm_g1,
 )
 from realdid.crypto._codec import (
+    Proof,
     check_indexes,
     commitment_with_proof_to_octets,
     i2osp8,
@@ -51,7 +52,7 @@ from realdid.crypto._core import (
     finalize_sign,
     messages_to_scalars,
 )
-from realdid.crypto.generators import MAX_MESSAGES, Generators, create_generators, p1
+from realdid.crypto.generators import Generators, check_message_count, create_generators, p1
 from realdid.crypto.randomness import MockedRng, calculate_random_scalars
 from realdid.crypto.suites import BLS12_381_SHA_256, Ciphersuite
 from realdid.errors import DecodeError, InvalidArgumentError, VerificationError
@@ -71,11 +72,6 @@ _ZERO = Scalar(0)
 
 def _api(ciphersuite: Ciphersuite) -> Api:
     return Api(ciphersuite, ciphersuite.blind_api_id)
-
-
-def _check_count(count: int, what: str) -> None:
-    if count > MAX_MESSAGES:
-        raise InvalidArgumentError(f"{what}: got {count}, want at most {MAX_MESSAGES}")
 
 
 def blind_generators(count: int, api: Api) -> Generators:
@@ -132,7 +128,7 @@ def commit(
     secret_prover_blind (32 bytes) stays with the prover: it is needed to
     verify the signature and to derive proofs, and must never be revealed.
     """
-    _check_count(len(committed_messages), "committed_messages")
+    check_message_count(len(committed_messages), "committed_messages")
     api = _api(ciphersuite)
     return core_commit(messages_to_scalars(committed_messages, api), api, mocked_rng)
 
@@ -211,7 +207,7 @@ def blind_sign(
     """BlindSign (§4.2.1): an ordinary 80-byte BBS signature over the signer's
     messages and the prover's committed ones, after checking the commitment."""
     SK = decode_scalar(sk, "secret key")
-    _check_count(len(messages), "messages")
+    check_message_count(len(messages), "messages")
     api = _api(ciphersuite)
     C, M = validate_commit(bytes(commitment_with_proof), api)
     generators = signing_generators(len(messages), M + 1, api)
@@ -219,11 +215,55 @@ def blind_sign(
     return finalize_blind_sign(SK, bytes(pk), C, generators, bytes(header), scalars, api)
 
 
-def prover_blind_scalar(secret_prover_blind: bytes | None) -> Scalar:
-    """The prover blind as a scalar; None (no commitment was made) means 0."""
+def prepare_parameters(
+    messages: Sequence[bytes],
+    committed_messages: Sequence[bytes],
+    secret_prover_blind: bytes | None,
+    api: Api,
+    *,
+    nym_secrets: Sequence[Scalar] = (),
+) -> list[Scalar]:
+    """The signed scalar list (prepare_parameters, §5.1): signer messages, the
+    prover blind (None, i.e. no commitment was made, means 0), committed
+    messages, then, for the pseudonym interface, the nym secrets."""
     if secret_prover_blind is None:
-        return _ZERO
-    return decode_scalar(secret_prover_blind, "secret_prover_blind", allow_zero=True)
+        blind = _ZERO
+    else:
+        blind = decode_scalar(secret_prover_blind, "secret_prover_blind", allow_zero=True)
+    return [
+        *messages_to_scalars(messages, api),
+        blind,
+        *messages_to_scalars(committed_messages, api),
+        *nym_secrets,
+    ]
+
+
+def proof_layout(
+    proof: Proof,
+    L: int,
+    disclosed_messages: Sequence[bytes],
+    disclosed_committed_messages: Sequence[bytes],
+    disclosed_indexes: Sequence[int],
+    disclosed_committed_indexes: Sequence[int],
+    *,
+    nym_count: int = 0,
+) -> tuple[int, list[int]]:
+    """BlindProofVerify's deserialization (§4.2.4): (M, the signed-list indexes).
+
+    M follows from the proof length: R + U = L + 1 + M + nym_count.
+    """
+    if type(L) is not int or L < 0:
+        raise InvalidArgumentError("L: want a non-negative int")
+    R = len(disclosed_indexes) + len(disclosed_committed_indexes)
+    if len(disclosed_messages) != len(disclosed_indexes) or len(
+        disclosed_committed_messages
+    ) != len(disclosed_committed_indexes):
+        raise InvalidArgumentError("disclosed messages and indexes differ in number")
+    M = R + len(proof.m_hat) - L - 1 - nym_count
+    if M < 0:
+        raise DecodeError(f"proof: too short for L = {L} (and {nym_count} nym secrets)")
+    check_message_count(L + M + nym_count)
+    return M, proof_indexes(disclosed_indexes, disclosed_committed_indexes, L, M)
 
 
 def verify_blind_sign(
@@ -240,14 +280,9 @@ def verify_blind_sign(
 
     Returns None; raises VerificationError if it does not verify.
     """
-    _check_count(len(messages) + len(committed_messages), "messages")
+    check_message_count(len(messages) + len(committed_messages), "messages")
     api = _api(ciphersuite)
-    blind = prover_blind_scalar(secret_prover_blind)
-    scalars = [
-        *messages_to_scalars(messages, api),
-        blind,
-        *messages_to_scalars(committed_messages, api),
-    ]
+    scalars = prepare_parameters(messages, committed_messages, secret_prover_blind, api)
     generators = signing_generators(len(messages), len(committed_messages) + 1, api)
     core_verify(bytes(pk), bytes(signature), generators, bytes(header), scalars, api)
 
@@ -280,14 +315,10 @@ def blind_proof_gen(
     ``mocked_rng`` is for reproducing the drafts' fixtures only.
     """
     L, M = len(messages), len(committed_messages)
-    _check_count(L + M, "messages")
+    check_message_count(L + M, "messages")
     indexes = proof_indexes(disclosed_indexes, disclosed_commitment_indexes, L, M)
     api = _api(ciphersuite)
-    scalars = [
-        *messages_to_scalars(messages, api),
-        prover_blind_scalar(secret_prover_blind),
-        *messages_to_scalars(committed_messages, api),
-    ]
+    scalars = prepare_parameters(messages, committed_messages, secret_prover_blind, api)
     generators = signing_generators(L, M + 1, api)
     return core_proof_gen(
         bytes(pk),
@@ -321,18 +352,10 @@ def blind_proof_verify(
     R + U = L + 1 + M. Returns None; raises VerificationError if invalid.
     """
     decoded = octets_to_proof(proof)
-    if type(L) is not int or L < 0:
-        raise InvalidArgumentError("L: want a non-negative int")
-    R = len(disclosed_indexes) + len(disclosed_committed_indexes)
-    if len(disclosed_messages) != len(disclosed_indexes) or len(
-        disclosed_committed_messages
-    ) != len(disclosed_committed_indexes):
-        raise InvalidArgumentError("disclosed messages and indexes differ in number")
-    M = R + len(decoded.m_hat) - L - 1
-    if M < 0:
-        raise DecodeError(f"proof: too short for L = {L} signer messages")
-    _check_count(L + M, "messages")
-    indexes = proof_indexes(disclosed_indexes, disclosed_committed_indexes, L, M)
+    M, indexes = proof_layout(
+        decoded, L, disclosed_messages, disclosed_committed_messages, disclosed_indexes,
+        disclosed_committed_indexes,
+    )  # fmt: skip
     api = _api(ciphersuite)
     scalars = messages_to_scalars([*disclosed_messages, *disclosed_committed_messages], api)
     generators = signing_generators(L, M + 1, api)

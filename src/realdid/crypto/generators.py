@@ -23,12 +23,18 @@ from realdid.crypto._backend import G1, encode_g1
 from realdid.crypto.suites import EXPAND_LEN, Ciphersuite
 from realdid.errors import InvalidArgumentError
 
-__all__ = ["MAX_MESSAGES", "Generators", "create_generators", "p1"]
+__all__ = ["MAX_MESSAGES", "Generators", "check_message_count", "create_generators", "p1"]
 
 #: The most messages (generators) one signature or proof may involve.
 #: The drafts allow 2^64 - 1; a bound keeps a hostile proof length from
 #: costing unbounded hashing and memory. RealDID's schemas use ~10-30.
 MAX_MESSAGES: Final = 4096
+
+
+def check_message_count(count: int, what: str = "messages") -> None:
+    """Requires count <= MAX_MESSAGES (checked before any generator is made)."""
+    if count > MAX_MESSAGES:
+        raise InvalidArgumentError(f"{what}: got {count}, want at most {MAX_MESSAGES}")
 
 
 @dataclass(frozen=True, slots=True)

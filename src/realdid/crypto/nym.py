@@ -46,12 +46,13 @@ from realdid.crypto._core import (
 from realdid.crypto.blind import (
     core_commit,
     finalize_blind_sign,
+    prepare_parameters,
     proof_indexes,
-    prover_blind_scalar,
+    proof_layout,
     signing_generators,
     validate_commit,
 )
-from realdid.crypto.generators import MAX_MESSAGES
+from realdid.crypto.generators import MAX_MESSAGES, check_message_count
 from realdid.crypto.randomness import MockedRng
 from realdid.crypto.suites import BLS12_381_SHA_256, Ciphersuite
 from realdid.errors import DecodeError, InvalidArgumentError, VerificationError
@@ -74,11 +75,6 @@ def _check_n(length_nym_vector: int) -> int:
     if type(length_nym_vector) is not int or not 1 <= length_nym_vector <= MAX_MESSAGES:
         raise InvalidArgumentError(f"length_nym_vector: want an int in 1..{MAX_MESSAGES}")
     return length_nym_vector
-
-
-def _check_total(count: int) -> None:
-    if count > MAX_MESSAGES:
-        raise InvalidArgumentError(f"messages: got {count}, want at most {MAX_MESSAGES}")
 
 
 def _combined_header(header: bytes, n: int) -> bytes:
@@ -124,7 +120,7 @@ def commit_with_nym(
     (commitment_with_proof, secret_prover_blind), as Blind BBS's Commit.
     """
     n = _check_n(len(prover_nyms))
-    _check_total(len(committed_messages) + n)
+    check_message_count(len(committed_messages) + n)
     api = _api(ciphersuite)
     scalars = [
         *messages_to_scalars(committed_messages, api),
@@ -154,7 +150,7 @@ def blind_sign_with_nym(
     SK = decode_scalar(sk, "secret key")
     n = _check_n(length_nym_vector)
     entropy = decode_scalar(signer_nym_entropy, "signer_nym_entropy")
-    _check_total(len(messages))
+    check_message_count(len(messages))
     api = _api(ciphersuite)
     C, m_total = validate_commit(bytes(commitment_with_proof), api)
     if m_total < n:
@@ -201,15 +197,12 @@ def verify_finalize_with_nym(
     (messages, blind, committed_messages, nym_secrets).
     """
     n = _check_n(len(prover_nyms))
-    _check_total(len(messages) + len(committed_messages) + n)
+    check_message_count(len(messages) + len(committed_messages) + n)
     api = _api(ciphersuite)
     nym_secrets = _nym_secrets(prover_nyms, signer_nym_entropy)
-    scalars = [
-        *messages_to_scalars(messages, api),
-        prover_blind_scalar(secret_prover_blind),
-        *messages_to_scalars(committed_messages, api),
-        *nym_secrets,
-    ]
+    scalars = prepare_parameters(
+        messages, committed_messages, secret_prover_blind, api, nym_secrets=nym_secrets
+    )
     generators = signing_generators(len(messages), len(committed_messages) + n + 1, api)
     core_verify(bytes(pk), bytes(signature), generators, _combined_header(header, n), scalars, api)
     return [s.to_be_bytes() for s in nym_secrets]
@@ -257,16 +250,13 @@ def proof_gen_with_nym(
     """
     n = _check_n(len(nym_secrets))
     L, M = len(messages), len(committed_messages)
-    _check_total(L + M + n)
+    check_message_count(L + M + n)
     indexes = proof_indexes(disclosed_indexes, disclosed_commitment_indexes, L, M)
     api = _api(ciphersuite)
     secrets = decode_scalar_list(nym_secrets, "nym_secrets", allow_zero=False)
-    scalars = [
-        *messages_to_scalars(messages, api),
-        prover_blind_scalar(secret_prover_blind),
-        *messages_to_scalars(committed_messages, api),
-        *secrets,
-    ]
+    scalars = prepare_parameters(
+        messages, committed_messages, secret_prover_blind, api, nym_secrets=secrets
+    )
     context_id = bytes(context_id)
     OP, z = _op_and_z(api.suite, api.api_id, context_id)
     pseudonym = OP * _poly(secrets, z)
@@ -321,18 +311,10 @@ def proof_verify_with_nym(
     decoded = octets_to_proof(proof)
     n = _check_n(length_nym_vector)
     P = _decode_pseudonym(pseudonym)
-    if type(L) is not int or L < 0:
-        raise InvalidArgumentError("L: want a non-negative int")
-    if len(disclosed_messages) != len(disclosed_indexes) or len(
-        disclosed_committed_messages
-    ) != len(disclosed_committed_indexes):
-        raise InvalidArgumentError("disclosed messages and indexes differ in number")
-    R = len(disclosed_indexes) + len(disclosed_committed_indexes)
-    M = R + len(decoded.m_hat) - L - 1 - n
-    if M < 0:
-        raise DecodeError(f"proof: too short for L = {L} messages and {n} nym secrets")
-    _check_total(L + M + n)
-    indexes = proof_indexes(disclosed_indexes, disclosed_committed_indexes, L, M)
+    M, indexes = proof_layout(
+        decoded, L, disclosed_messages, disclosed_committed_messages, disclosed_indexes,
+        disclosed_committed_indexes, nym_count=n,
+    )  # fmt: skip
     api = _api(ciphersuite)
     context_id = bytes(context_id)
     OP, z = _op_and_z(api.suite, api.api_id, context_id)
