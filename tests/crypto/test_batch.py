@@ -118,3 +118,44 @@ def test_batch_error_is_a_verification_error() -> None:
     from realdid.errors import VerificationError
 
     assert issubclass(BatchVerificationError, VerificationError)
+
+
+def test_an_iterator_of_items_is_accepted() -> None:
+    items = [_good(0), _forged(1), _good(2)]
+    with pytest.raises(BatchVerificationError) as info:
+        proof_verify_batch(iter(items))
+    assert info.value.failed == (1,)
+
+
+def _count_combined_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from realdid.crypto import batch
+
+    calls: list[int] = []
+    real = batch._combined_check
+
+    def counting(group: list[object]) -> bool:
+        calls.append(len(group))
+        return real(group)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "_combined_check", counting)
+    return calls
+
+
+def test_one_bad_proof_costs_at_most_two_checks_per_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _count_combined_checks(monkeypatch)
+    items = [_good(i % 3) for i in range(32)]
+    items[19] = _forged()
+    with pytest.raises(BatchVerificationError):
+        proof_verify_batch(items)
+    assert len(calls) <= 1 + 2 * 5  # the whole batch, then <= 2 per level of a 32-leaf tree
+
+
+def test_many_bad_proofs_fall_back_to_single_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An adversary who floods a batch with forged proofs cannot make bisection
+    cost more than checking every proof alone (plus three combined checks)."""
+    calls = _count_combined_checks(monkeypatch)
+    items = [_forged(i % 3) for i in range(16)]
+    with pytest.raises(BatchVerificationError) as info:
+        proof_verify_batch(items)
+    assert info.value.failed == tuple(range(16))
+    assert len(calls) == 3  # whole batch, left half, right half; then one by one

@@ -21,7 +21,7 @@ from realdid.crypto._core import (
     proof_init,
 )
 from realdid.crypto.generators import create_generators, p1
-from realdid.crypto.randomness import MockedRng, calculate_random_scalars
+from realdid.crypto.randomness import UnsafeMockedRng, calculate_random_scalars
 from realdid.errors import InvalidArgumentError, RealDIDError, VerificationError
 from tests.crypto.vectors import SUITE_DIRS, VECTORS, Fixture, cases, load, suite_files, unhex
 
@@ -68,7 +68,7 @@ def test_keypair_vectors(suite: Ciphersuite, fx: Fixture) -> None:
 
 @pytest.mark.parametrize(("suite", "fx"), suite_files(DRAFT, "mockedRng.json"))
 def test_mocked_rng_vectors(suite: Ciphersuite, fx: Fixture) -> None:
-    rng = MockedRng(unhex(fx["seed"]), unhex(fx["dst"]))
+    rng = UnsafeMockedRng(unhex(fx["seed"]), unhex(fx["dst"]))
     got = calculate_random_scalars(fx["count"], suite, rng)
     assert [s.to_be_bytes().hex() for s in got] == fx["mockedScalars"]
 
@@ -96,11 +96,11 @@ def test_signature_vectors(suite: Ciphersuite, fx: Fixture) -> None:
     assert encode_g1(B).hex() == fx["trace"]["B"]
 
 
-def _mocked_proof_rng(suite: Ciphersuite) -> MockedRng:
+def _mocked_proof_rng(suite: Ciphersuite) -> UnsafeMockedRng:
     """The core proof fixtures draw their scalars from mockedRng.json's seed and DST."""
     fx = load(VECTORS / DRAFT / SUITE_DIR[suite.name] / "mockedRng.json")
     assert unhex(fx["dst"]) == suite.core_api_id + b"MOCK_RANDOM_SCALARS_DST_"
-    return MockedRng(unhex(fx["seed"]), unhex(fx["dst"]))
+    return UnsafeMockedRng(unhex(fx["seed"]), unhex(fx["dst"]))
 
 
 @pytest.mark.parametrize(("suite", "fx"), cases(DRAFT, "proof"))
@@ -125,7 +125,7 @@ def test_proof_vectors(suite: Ciphersuite, fx: Fixture) -> None:
     rng = _mocked_proof_rng(suite)
     assert (
         bbs.proof_gen(
-            pk, signature, header, ph, messages, indexes, ciphersuite=suite, mocked_rng=rng
+            pk, signature, header, ph, messages, indexes, ciphersuite=suite, unsafe_mocked_rng=rng
         )
         == proof
     )

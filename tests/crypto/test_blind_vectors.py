@@ -14,7 +14,7 @@ from realdid.crypto._backend import Scalar, encode_g1, msm_g1
 from realdid.crypto._core import Api, calculate_domain, messages_to_scalars
 from realdid.crypto.blind import signing_generators, validate_commit
 from realdid.crypto.generators import p1
-from realdid.crypto.randomness import MockedRng
+from realdid.crypto.randomness import UnsafeMockedRng
 from tests.crypto.vectors import Fixture, cases, messages, suite_files, unhex
 
 DRAFT = "bbs-blind-signatures"
@@ -25,9 +25,9 @@ STALE_TRACE = {
 }
 
 
-def _rng(fx: Fixture, step: str) -> MockedRng:
+def _rng(fx: Fixture, step: str) -> UnsafeMockedRng:
     params = fx["mockRngParameters"]
-    return MockedRng(params["SEED"].encode(), params[step]["DST"].encode())
+    return UnsafeMockedRng(params["SEED"].encode(), params[step]["DST"].encode())
 
 
 @pytest.mark.parametrize(("suite", "fx"), suite_files(DRAFT, "generators.json"))
@@ -46,7 +46,9 @@ def test_blind_generators_vectors(suite: Ciphersuite, fx: Fixture) -> None:
 @pytest.mark.parametrize(("suite", "fx"), cases(DRAFT, "commit"))
 def test_commit_vectors(suite: Ciphersuite, fx: Fixture) -> None:
     committed = [unhex(m) for m in fx["committedMessages"] or []]
-    cwp, prover_blind = blind.commit(committed, ciphersuite=suite, mocked_rng=_rng(fx, "commit"))
+    cwp, prover_blind = blind.commit(
+        committed, ciphersuite=suite, unsafe_mocked_rng=_rng(fx, "commit")
+    )
     assert cwp.hex() == fx["commitmentWithProof"]
     assert prover_blind.hex() == fx["proverBlind"]
     blind.deserialize_and_validate_commit(cwp, ciphersuite=suite)
@@ -102,7 +104,7 @@ def test_blind_proof_vectors(suite: Ciphersuite, fx: Fixture) -> None:
     assert all(committed[j] == revealed_committed[j] for j in dci)
     proof = blind.blind_proof_gen(
         pk, signature, header, ph, msgs, committed, di, dci, prover_blind,
-        ciphersuite=suite, mocked_rng=_rng(fx, "proof"),
+        ciphersuite=suite, unsafe_mocked_rng=_rng(fx, "proof"),
     )  # fmt: skip
     assert proof.hex() == fx["proof"]
     blind.blind_proof_verify(

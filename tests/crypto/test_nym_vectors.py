@@ -16,15 +16,15 @@ from realdid.crypto._core import Api, calculate_domain, messages_to_scalars
 from realdid.crypto.blind import signing_generators, validate_commit
 from realdid.crypto.generators import p1
 from realdid.crypto.nym import _op_and_z, _poly
-from realdid.crypto.randomness import MockedRng
+from realdid.crypto.randomness import UnsafeMockedRng
 from tests.crypto.vectors import Fixture, cases, scalar, suite_files, unhex
 
 DRAFT = "bbs-per-verifier-linkability"
 
 
-def _rng(fx: Fixture, step: str) -> MockedRng:
+def _rng(fx: Fixture, step: str) -> UnsafeMockedRng:
     params = fx["mockRngParameters"]
-    return MockedRng(params["SEED"].encode(), params[step]["DST"].encode())
+    return UnsafeMockedRng(params["SEED"].encode(), params[step]["DST"].encode())
 
 
 @pytest.mark.parametrize(("suite", "fx"), suite_files(DRAFT, "generators.json"))
@@ -44,7 +44,7 @@ def test_nym_commit_vectors(suite: Ciphersuite, fx: Fixture) -> None:
     committed = [unhex(m) for m in fx["committedMessages"] or []]
     prover_nyms = [scalar(s) for s in fx["proverNyms"]]
     cwp, prover_blind = nym.commit_with_nym(
-        committed, prover_nyms, ciphersuite=suite, mocked_rng=_rng(fx, "commit")
+        committed, prover_nyms, ciphersuite=suite, unsafe_mocked_rng=_rng(fx, "commit")
     )
     assert cwp.hex() == fx["commitmentWithProof"]
     assert prover_blind.hex() == fx["proverBlind"]
@@ -111,7 +111,7 @@ def test_nym_proof_vectors(suite: Ciphersuite, fx: Fixture) -> None:
     assert pseudonym.hex() == fx["pseudonym"]
     proof, proof_pseudonym = nym.proof_gen_with_nym(
         pk, signature, header, ph, nym_secrets, context_id, msgs, committed, di, dci,
-        unhex(fx["proverBlind"]), ciphersuite=suite, mocked_rng=_rng(fx, "proof"),
+        unhex(fx["proverBlind"]), ciphersuite=suite, unsafe_mocked_rng=_rng(fx, "proof"),
     )  # fmt: skip
     assert proof.hex() == fx["proof"]
     assert proof_pseudonym == pseudonym

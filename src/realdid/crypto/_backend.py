@@ -26,7 +26,7 @@ from typing import Final
 
 from py_arkworks_bls12381 import GT, G1Point, G2Point, Scalar
 
-from realdid.errors import DecodeError
+from realdid.errors import DecodeError, InvalidArgumentError
 
 __all__ = [
     "BP1",
@@ -40,6 +40,8 @@ __all__ = [
     "P",
     "R",
     "Scalar",
+    "as_octets",
+    "as_octets_list",
     "decode_g1",
     "decode_g2",
     "decode_scalar",
@@ -82,6 +84,26 @@ G1_IDENTITY: Final = G1Point.identity()
 _G2_IDENTITY: Final = G2Point.identity()
 
 
+def as_octets(value: object, what: str) -> bytes:
+    """Accept bytes, bytearray or memoryview (as its raw bytes); refuse anything else.
+
+    ``bytes(3)`` is three zero bytes and ``bytes(10**12)`` a terabyte, so the
+    API never calls ``bytes()`` on what a caller handed it.
+    """
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, bytearray | memoryview):
+        return bytes(value)
+    raise InvalidArgumentError(f"{what}: got {type(value).__name__}, want bytes")
+
+
+def as_octets_list(values: object, what: str) -> list[bytes]:
+    """A sequence of byte strings (not itself a byte string or a str)."""
+    if isinstance(values, bytes | bytearray | memoryview | str) or not isinstance(values, Sequence):
+        raise InvalidArgumentError(f"{what}: got {type(values).__name__}, want a list of bytes")
+    return [as_octets(v, what) for v in values]
+
+
 def _check_flags(octets: bytes, what: str, *, allow_identity: bool) -> bool:
     """Check the flag bits of a compressed encoding; return True for the identity.
 
@@ -111,9 +133,9 @@ def decode_g1(octets: bytes, what: str = "G1 point", *, allow_identity: bool = F
     Raises DecodeError naming the defect. The identity is refused unless
     ``allow_identity`` (the BBS drafts refuse it for every point they decode).
     """
+    octets = as_octets(octets, what)
     if len(octets) != OCTET_POINT_G1:
         raise DecodeError(f"{what}: got {len(octets)} bytes, want {OCTET_POINT_G1}")
-    octets = bytes(octets)
     if _check_flags(octets, what, allow_identity=allow_identity):
         return G1_IDENTITY
     x = _field_element(bytes([octets[0] & ~_FLAGS & 0xFF]) + octets[1:])
@@ -130,9 +152,9 @@ def decode_g1(octets: bytes, what: str = "G1 point", *, allow_identity: bool = F
 
 def decode_g2(octets: bytes, what: str = "G2 point", *, allow_identity: bool = False) -> G2Point:
     """octets_to_point_g2 with the same checks as :func:`decode_g1` (x = x_1 || x_0)."""
+    octets = as_octets(octets, what)
     if len(octets) != OCTET_POINT_G2:
         raise DecodeError(f"{what}: got {len(octets)} bytes, want {OCTET_POINT_G2}")
-    octets = bytes(octets)
     if _check_flags(octets, what, allow_identity=allow_identity):
         return _G2_IDENTITY
     x1 = _field_element(bytes([octets[0] & ~_FLAGS & 0xFF]) + octets[1:48])
@@ -160,6 +182,7 @@ def encode_g2(point: G2Point) -> bytes:
 
 def decode_scalar(octets: bytes, what: str = "scalar", *, allow_zero: bool = False) -> Scalar:
     """octets_to_scalar: exactly 32 bytes, big-endian, 0 < s < r (0 <= s if allowed)."""
+    octets = as_octets(octets, what)
     if len(octets) != OCTET_SCALAR:
         raise DecodeError(f"{what}: got {len(octets)} bytes, want {OCTET_SCALAR}")
     value = int.from_bytes(octets, "big")
@@ -167,7 +190,7 @@ def decode_scalar(octets: bytes, what: str = "scalar", *, allow_zero: bool = Fal
         raise DecodeError(f"{what}: not below the group order r")
     if value == 0 and not allow_zero:
         raise DecodeError(f"{what}: zero is not allowed here")
-    return Scalar.from_be_bytes(bytes(octets))
+    return Scalar.from_be_bytes(octets)
 
 
 def encode_scalar(s: Scalar) -> bytes:

@@ -21,6 +21,8 @@ from realdid.crypto._backend import (
     OCTET_POINT_G1,
     OCTET_SCALAR,
     Scalar,
+    as_octets,
+    as_octets_list,
     decode_g1,
     decode_g2,
     decode_scalar,
@@ -82,6 +84,7 @@ def signature_to_octets(A: G1, e: Scalar) -> bytes:
 
 def octets_to_signature(signature: bytes) -> tuple[G1, Scalar]:
     """octets_to_signature (§4.2.4.3): A in G1 and not the identity, 0 < e < r."""
+    signature = as_octets(signature, "signature")
     if len(signature) != SIGNATURE_LENGTH:
         raise DecodeError(f"signature: got {len(signature)} bytes, want {SIGNATURE_LENGTH}")
     A = decode_g1(signature[:OCTET_POINT_G1], "signature A")
@@ -92,7 +95,7 @@ def octets_to_signature(signature: bytes) -> tuple[G1, Scalar]:
 @lru_cache(maxsize=256)
 def octets_to_pubkey(pk: bytes) -> G2:
     """octets_to_pubkey (§4.2.4.6): W in G2, not the identity. Cached: keys recur."""
-    return decode_g2(bytes(pk), "public key")
+    return decode_g2(pk, "public key")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,13 +132,13 @@ def octets_to_proof(proof: bytes) -> Proof:
     Requires len(proof) = 272 + 32·U exactly, U <= MAX_MESSAGES; three points
     in G1, none the identity; every scalar 0 < s < r.
     """
+    proof = as_octets(proof, "proof")
     n = len(proof)
     if n < PROOF_FLOOR or (n - PROOF_FLOOR) % OCTET_SCALAR:
         raise DecodeError(f"proof: got {n} bytes, want 272 + 32·U")
     U = (n - PROOF_FLOOR) // OCTET_SCALAR
     if U > MAX_MESSAGES:
         raise DecodeError(f"proof: {U} undisclosed messages, want at most {MAX_MESSAGES}")
-    proof = bytes(proof)
     p = OCTET_POINT_G1
     Abar = decode_g1(proof[0:p], "proof Abar")
     Bbar = decode_g1(proof[p : 2 * p], "proof Bbar")
@@ -186,13 +189,13 @@ def octets_to_commitment_with_proof(octets: bytes) -> CommitmentWithProof:
     Requires len = 48 + 32·(M + 2), M <= MAX_MESSAGES; C in G1, not the
     identity; every scalar 0 < s < r.
     """
+    octets = as_octets(octets, "commitment_with_proof")
     n = len(octets)
     if n < _COMMITMENT_FLOOR or (n - _COMMITMENT_FLOOR) % OCTET_SCALAR:
         raise DecodeError(f"commitment_with_proof: got {n} bytes, want 48 + 32·(M + 2)")
     M = (n - _COMMITMENT_FLOOR) // OCTET_SCALAR
     if M > MAX_MESSAGES:
         raise DecodeError(f"commitment_with_proof: {M} messages, want at most {MAX_MESSAGES}")
-    octets = bytes(octets)
     C = decode_g1(octets[:OCTET_POINT_G1], "commitment C")
     scalars = [
         decode_scalar(octets[i : i + OCTET_SCALAR], "commitment proof scalar")
@@ -205,4 +208,4 @@ def octets_to_commitment_with_proof(octets: bytes) -> CommitmentWithProof:
 
 def decode_scalar_list(values: Sequence[bytes], what: str, *, allow_zero: bool) -> list[Scalar]:
     """Decode caller-supplied scalars (nym secrets, blinds) with the range check."""
-    return [decode_scalar(v, what, allow_zero=allow_zero) for v in values]
+    return [decode_scalar(v, what, allow_zero=allow_zero) for v in as_octets_list(values, what)]

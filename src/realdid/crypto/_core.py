@@ -18,6 +18,7 @@ from realdid.crypto._backend import (
     G1_IDENTITY,
     G2,
     Scalar,
+    as_octets_list,
     encode_g1,
     msm_g1,
     pairing_product_is_one,
@@ -31,7 +32,7 @@ from realdid.crypto._codec import (
     signature_to_octets,
 )
 from realdid.crypto.generators import Generators, p1
-from realdid.crypto.randomness import MockedRng, calculate_random_scalars
+from realdid.crypto.randomness import UnsafeMockedRng, calculate_random_scalars
 from realdid.crypto.suites import Ciphersuite
 from realdid.errors import InvalidArgumentError, VerificationError
 
@@ -75,7 +76,7 @@ class Api:
 def messages_to_scalars(messages: Sequence[bytes], api: Api) -> list[Scalar]:
     """messages_to_scalars (§4.1.2): hash each message with MAP_MSG_TO_SCALAR_AS_HASH_."""
     dst = api.api_id + b"MAP_MSG_TO_SCALAR_AS_HASH_"
-    return [api.suite.hash_to_scalar(bytes(m), dst) for m in messages]
+    return [api.suite.hash_to_scalar(m, dst) for m in as_octets_list(messages, "messages")]
 
 
 def calculate_domain(
@@ -275,7 +276,7 @@ def core_proof_gen(
     scalars: Sequence[Scalar],
     disclosed_indexes: Sequence[int],
     api: Api,
-    mocked_rng: MockedRng | None,
+    unsafe_mocked_rng: UnsafeMockedRng | None,
     *,
     extension: ChallengeExtension | None = None,
 ) -> bytes:
@@ -292,7 +293,7 @@ def core_proof_gen(
     octets_to_pubkey(pk)  # the draft recommends validating PK here; cached
     disclosed = set(disclosed_indexes)
     undisclosed = [i for i in range(len(scalars)) if i not in disclosed]
-    random_scalars = calculate_random_scalars(5 + len(undisclosed), api.suite, mocked_rng)
+    random_scalars = calculate_random_scalars(5 + len(undisclosed), api.suite, unsafe_mocked_rng)
     init_res = proof_init(pk, A, e, generators, random_scalars, header, scalars, undisclosed, api)
     extra_points_octets, trailer = (b"", b"") if extension is None else extension(random_scalars)
     challenge = proof_challenge_calculate(

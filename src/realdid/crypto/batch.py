@@ -4,7 +4,7 @@ Each proof's challenge is recomputed as in ProofVerify (that part cannot be
 shared: the Fiat-Shamir hash needs each proof's own T1 and T2). What can be
 shared is the pairing check e(Abar_i, W_i)·e(Bbar_i, −BP2) = 1. With random
 128-bit weights ρ_i, the n checks hold together, except with probability
-at most 2^-128 per bad proof, iff
+at most 2^-127, iff
 
     Π_W e(Σ_{i: W_i = W} ρ_i·Abar_i, W) · e(−Σ_i ρ_i·Bbar_i, BP2) = 1,
 
@@ -16,8 +16,9 @@ value of that proof's weight given the others: probability <= 2^-127 with
 odd weights drawn from [1, 2^128).
 
 When the combined check fails, bisection finds the bad proofs: a failing
-set is split in halves and each half checked; if the left half passes, the
-right one is known to fail and is split without re-checking. The answer is
+set is split in halves and each half checked (if the left half passes, the
+right one is known to fail). When both halves fail, that part is checked
+proof by proof, which bounds the cost an adversary can force. The answer is
 always the same as n single ProofVerify calls.
 
 No IETF draft defines batch verification; it is RealDID's, built only from
@@ -28,10 +29,18 @@ the draft's ProofVerify and the standard small-exponent batching technique
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from realdid.crypto._backend import BP2, G1, G2, Scalar, msm_g1, pairing_product_is_one
+from realdid.crypto._backend import (
+    BP2,
+    G1,
+    G2,
+    Scalar,
+    as_octets,
+    msm_g1,
+    pairing_product_is_one,
+)
 from realdid.crypto._core import Api, proof_verify_challenge
 from realdid.crypto.bbs import prepare_proof_verify
 from realdid.crypto.suites import BLS12_381_SHA_256, Ciphersuite
@@ -78,9 +87,15 @@ def _challenge_check(item: ProofToVerify, api: Api) -> tuple[G1, G1, G2]:
         item.proof, item.disclosed_messages, item.disclosed_indexes, api
     )
     W = proof_verify_challenge(
-        bytes(item.pk), decoded, generators, bytes(item.header), bytes(item.ph), scalars,
-        indexes, api,
-    )  # fmt: skip
+        as_octets(item.pk, "pk"),
+        decoded,
+        generators,
+        as_octets(item.header, "header"),
+        as_octets(item.ph, "ph"),
+        scalars,
+        indexes,
+        api,
+    )
     return decoded.Abar, decoded.Bbar, W
 
 
@@ -96,24 +111,36 @@ def _combined_check(batch: Sequence[_Pending]) -> bool:
     return pairing_product_is_one(g1s, g2s)
 
 
-def _bisect(batch: Sequence[_Pending], *, known_bad: bool, failed: list[int]) -> None:
-    """Append to ``failed`` the proofs of ``batch`` whose pairing check fails."""
-    if not known_bad and _combined_check(batch):
-        return
-    if len(batch) == 1:
-        failed.append(batch[0].index)
+def _single_check(p: _Pending) -> bool:
+    return pairing_product_is_one((p.Abar, -p.Bbar), (p.W, BP2))
+
+
+def _find_bad(batch: Sequence[_Pending], failed: list[int]) -> None:
+    """Append to ``failed`` the proofs of ``batch`` (whose combined check failed) that fail.
+
+    Bisect while exactly one half fails: one bad proof among n costs at most
+    2·log2(n) combined checks. As soon as both halves fail there are two or
+    more bad proofs, and an adversary who can make proofs that pass their
+    challenge but fail the pairing (a proof of a forged signature) could
+    make bisection cost more than checking one by one; so that subtree is
+    checked proof by proof. The worst case is then n single pairing checks
+    plus O(log n) combined ones.
+    """
+    if len(batch) <= 2:
+        failed.extend(p.index for p in batch if not _single_check(p))
         return
     half = len(batch) // 2
     left, right = batch[:half], batch[half:]
-    left_ok = _combined_check(left)
-    if not left_ok:
-        _bisect(left, known_bad=True, failed=failed)
-    # If the left half passed, the right half must hold the failure.
-    _bisect(right, known_bad=left_ok, failed=failed)
+    left_bad = not _combined_check(left)
+    right_bad = not _combined_check(right) if left_bad else True
+    if left_bad and right_bad:
+        failed.extend(p.index for p in batch if not _single_check(p))
+        return
+    _find_bad(left if left_bad else right, failed)
 
 
 def proof_verify_batch(
-    items: Sequence[ProofToVerify], *, ciphersuite: Ciphersuite = BLS12_381_SHA_256
+    items: Iterable[ProofToVerify], *, ciphersuite: Ciphersuite = BLS12_381_SHA_256
 ) -> None:
     """Verify many core BBS proofs at once (keys may differ). Returns None if all verify.
 
@@ -121,6 +148,7 @@ def proof_verify_batch(
     single ProofVerify would reject (malformed ones included).
     """
     api = Api(ciphersuite, ciphersuite.core_api_id)
+    items = list(items)
     failed: list[int] = []
     pending: list[_Pending] = []
     for index, item in enumerate(items):
@@ -130,8 +158,8 @@ def proof_verify_batch(
             failed.append(index)
             continue
         weight = Scalar(secrets.randbits(_WEIGHT_BITS) | 1)
-        pending.append(_Pending(index, bytes(item.pk), W, Abar, Bbar, weight))
-    if pending:
-        _bisect(pending, known_bad=False, failed=failed)
+        pending.append(_Pending(index, as_octets(item.pk, "pk"), W, Abar, Bbar, weight))
+    if pending and not _combined_check(pending):
+        _find_bad(pending, failed)
     if failed:
         raise BatchVerificationError(sorted(failed), len(items))

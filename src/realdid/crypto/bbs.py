@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from realdid.crypto._backend import BP2, Scalar, decode_scalar, encode_g2
+from realdid.crypto._backend import BP2, Scalar, as_octets, decode_scalar, encode_g2
 from realdid.crypto._codec import Proof, check_indexes, octets_to_proof
 from realdid.crypto._core import (
     Api,
@@ -27,7 +27,7 @@ from realdid.crypto._core import (
     messages_to_scalars,
 )
 from realdid.crypto.generators import Generators, check_message_count, create_generators
-from realdid.crypto.randomness import MockedRng
+from realdid.crypto.randomness import UnsafeMockedRng
 from realdid.crypto.suites import BLS12_381_SHA_256, Ciphersuite
 from realdid.errors import InvalidArgumentError
 
@@ -83,6 +83,8 @@ def key_gen(
     api_id || "KEYGEN_DST_" as the fixtures use it (the text's
     ciphersuite_id || ... is the open erratum #316). Returns 32 bytes.
     """
+    key_material = as_octets(key_material, "key_material")
+    key_info = as_octets(key_info, "key_info")
     if len(key_material) < _MIN_KEY_MATERIAL:
         raise InvalidArgumentError(
             f"key_material: got {len(key_material)} bytes, want at least {_MIN_KEY_MATERIAL}"
@@ -93,8 +95,8 @@ def key_gen(
         )
     if key_dst is None:
         key_dst = ciphersuite.core_api_id + b"KEYGEN_DST_"
-    derive_input = bytes(key_material) + len(key_info).to_bytes(2, "big") + bytes(key_info)
-    sk = ciphersuite.hash_to_scalar(derive_input, bytes(key_dst))
+    derive_input = key_material + len(key_info).to_bytes(2, "big") + key_info
+    sk = ciphersuite.hash_to_scalar(derive_input, as_octets(key_dst, "key_dst"))
     if sk.is_zero():  # probability 2^-255; the draft still says to check
         raise InvalidArgumentError("key_gen: derived a zero secret key")
     return sk.to_be_bytes()
@@ -119,7 +121,7 @@ def sign(
     api = _api(ciphersuite)
     generators = create_generators(len(messages) + 1, api.api_id, ciphersuite=ciphersuite)
     scalars = messages_to_scalars(messages, api)
-    return core_sign(SK, bytes(pk), generators, bytes(header), scalars, api)
+    return core_sign(SK, as_octets(pk, "pk"), generators, as_octets(header, "header"), scalars, api)
 
 
 def verify(
@@ -135,7 +137,14 @@ def verify(
     api = _api(ciphersuite)
     generators = create_generators(len(messages) + 1, api.api_id, ciphersuite=ciphersuite)
     scalars = messages_to_scalars(messages, api)
-    core_verify(bytes(pk), bytes(signature), generators, bytes(header), scalars, api)
+    core_verify(
+        as_octets(pk, "pk"),
+        as_octets(signature, "signature"),
+        generators,
+        as_octets(header, "header"),
+        scalars,
+        api,
+    )
 
 
 def proof_gen(
@@ -147,12 +156,12 @@ def proof_gen(
     disclosed_indexes: Sequence[int] = (),
     *,
     ciphersuite: Ciphersuite = BLS12_381_SHA_256,
-    mocked_rng: MockedRng | None = None,
+    unsafe_mocked_rng: UnsafeMockedRng | None = None,
 ) -> bytes:
     """ProofGen (§3.5.3): a zero-knowledge proof of the signature, disclosing some messages.
 
     Requires disclosed_indexes strictly ascending, each in [0, len(messages)).
-    ``mocked_rng`` is for reproducing the drafts' fixtures only.
+    ``unsafe_mocked_rng`` is for reproducing the drafts' fixtures only.
     The signature is not verified here (the draft does not); a wallet
     verifies a signature once, when it receives it.
     """
@@ -162,15 +171,15 @@ def proof_gen(
     generators = create_generators(len(messages) + 1, api.api_id, ciphersuite=ciphersuite)
     scalars = messages_to_scalars(messages, api)
     return core_proof_gen(
-        bytes(pk),
-        bytes(signature),
+        as_octets(pk, "pk"),
+        as_octets(signature, "signature"),
         generators,
-        bytes(header),
-        bytes(ph),
+        as_octets(header, "header"),
+        as_octets(ph, "ph"),
         scalars,
         indexes,
         api,
-        mocked_rng,
+        unsafe_mocked_rng,
     )
 
 
@@ -193,5 +202,12 @@ def proof_verify(
         proof, disclosed_messages, disclosed_indexes, api
     )
     core_proof_verify(
-        bytes(pk), decoded, generators, bytes(header), bytes(ph), scalars, indexes, api
+        as_octets(pk, "pk"),
+        decoded,
+        generators,
+        as_octets(header, "header"),
+        as_octets(ph, "ph"),
+        scalars,
+        indexes,
+        api,
     )

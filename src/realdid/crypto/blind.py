@@ -30,6 +30,7 @@ from realdid.crypto._backend import (
     G1,
     G1_IDENTITY,
     Scalar,
+    as_octets,
     decode_scalar,
     encode_g1,
     msm_g1,
@@ -53,7 +54,7 @@ from realdid.crypto._core import (
     messages_to_scalars,
 )
 from realdid.crypto.generators import Generators, check_message_count, create_generators, p1
-from realdid.crypto.randomness import MockedRng, calculate_random_scalars
+from realdid.crypto.randomness import UnsafeMockedRng, calculate_random_scalars
 from realdid.crypto.suites import BLS12_381_SHA_256, Ciphersuite
 from realdid.errors import DecodeError, InvalidArgumentError, VerificationError
 
@@ -95,7 +96,7 @@ def calculate_blind_challenge(C: G1, Cbar: G1, generators: Generators, api: Api)
 
 
 def core_commit(
-    committed_scalars: Sequence[Scalar], api: Api, mocked_rng: MockedRng | None
+    committed_scalars: Sequence[Scalar], api: Api, unsafe_mocked_rng: UnsafeMockedRng | None
 ) -> tuple[bytes, bytes]:
     """CoreCommit (§4.3.1): C = Q_2·blind + Σ J_i·msg_i with a Schnorr proof of its opening.
 
@@ -106,7 +107,7 @@ def core_commit(
     """
     M = len(committed_scalars)
     gens = blind_generators(M + 1, api)
-    randoms = calculate_random_scalars(M + 2, api.suite, mocked_rng)
+    randoms = calculate_random_scalars(M + 2, api.suite, unsafe_mocked_rng)
     blind, s_tilde, m_tilde = randoms[0], randoms[1], randoms[2:]
     C = msm_g1(gens.points, (blind, *committed_scalars))
     Cbar = msm_g1(gens.points, (s_tilde, *m_tilde))
@@ -120,7 +121,7 @@ def commit(
     committed_messages: Sequence[bytes] = (),
     *,
     ciphersuite: Ciphersuite = BLS12_381_SHA_256,
-    mocked_rng: MockedRng | None = None,
+    unsafe_mocked_rng: UnsafeMockedRng | None = None,
 ) -> tuple[bytes, bytes]:
     """Commit (§4.1.1): (commitment_with_proof, secret_prover_blind).
 
@@ -130,7 +131,7 @@ def commit(
     """
     check_message_count(len(committed_messages), "committed_messages")
     api = _api(ciphersuite)
-    return core_commit(messages_to_scalars(committed_messages, api), api, mocked_rng)
+    return core_commit(messages_to_scalars(committed_messages, api), api, unsafe_mocked_rng)
 
 
 def validate_commit(commitment_with_proof: bytes, api: Api) -> tuple[G1, int]:
@@ -152,15 +153,24 @@ def validate_commit(commitment_with_proof: bytes, api: Api) -> tuple[G1, int]:
 
 
 def deserialize_and_validate_commit(
-    commitment_with_proof: bytes, *, ciphersuite: Ciphersuite = BLS12_381_SHA_256
+    commitment_with_proof: bytes,
+    *,
+    allow_empty: bool = False,
+    ciphersuite: Ciphersuite = BLS12_381_SHA_256,
 ) -> None:
     """The signer's commitment check (§4.1.2) on its own, before it decides to sign.
 
     Returns None; raises DecodeError for a malformed commitment and
     VerificationError when the proof of knowledge of its opening fails.
-    BlindSign runs the same check itself.
+    The draft reads empty input as "no commitment" (valid); a signer using
+    this as a gate usually expects one, so empty input is a DecodeError
+    unless ``allow_empty``. BlindSign runs the same check itself (and, as
+    the draft says, signs without a commitment when given none).
     """
-    validate_commit(bytes(commitment_with_proof), _api(ciphersuite))
+    octets = as_octets(commitment_with_proof, "commitment_with_proof")
+    if not octets and not allow_empty:
+        raise DecodeError("commitment_with_proof: empty (no commitment), and one is required")
+    validate_commit(octets, _api(ciphersuite))
 
 
 def finalize_blind_sign(
@@ -209,10 +219,13 @@ def blind_sign(
     SK = decode_scalar(sk, "secret key")
     check_message_count(len(messages), "messages")
     api = _api(ciphersuite)
-    C, M = validate_commit(bytes(commitment_with_proof), api)
+    C, M = validate_commit(as_octets(commitment_with_proof, "commitment_with_proof"), api)
+    check_message_count(len(messages) + M)  # what the holder will have to handle
     generators = signing_generators(len(messages), M + 1, api)
     scalars = messages_to_scalars(messages, api)
-    return finalize_blind_sign(SK, bytes(pk), C, generators, bytes(header), scalars, api)
+    return finalize_blind_sign(
+        SK, as_octets(pk, "pk"), C, generators, as_octets(header, "header"), scalars, api
+    )
 
 
 def prepare_parameters(
@@ -284,7 +297,14 @@ def verify_blind_sign(
     api = _api(ciphersuite)
     scalars = prepare_parameters(messages, committed_messages, secret_prover_blind, api)
     generators = signing_generators(len(messages), len(committed_messages) + 1, api)
-    core_verify(bytes(pk), bytes(signature), generators, bytes(header), scalars, api)
+    core_verify(
+        as_octets(pk, "pk"),
+        as_octets(signature, "signature"),
+        generators,
+        as_octets(header, "header"),
+        scalars,
+        api,
+    )
 
 
 def proof_indexes(
@@ -308,11 +328,11 @@ def blind_proof_gen(
     secret_prover_blind: bytes | None = None,
     *,
     ciphersuite: Ciphersuite = BLS12_381_SHA_256,
-    mocked_rng: MockedRng | None = None,
+    unsafe_mocked_rng: UnsafeMockedRng | None = None,
 ) -> bytes:
     """BlindProofGen (§4.2.3): a core BBS proof over (messages, blind, committed_messages).
 
-    ``mocked_rng`` is for reproducing the drafts' fixtures only.
+    ``unsafe_mocked_rng`` is for reproducing the drafts' fixtures only.
     """
     L, M = len(messages), len(committed_messages)
     check_message_count(L + M, "messages")
@@ -321,15 +341,15 @@ def blind_proof_gen(
     scalars = prepare_parameters(messages, committed_messages, secret_prover_blind, api)
     generators = signing_generators(L, M + 1, api)
     return core_proof_gen(
-        bytes(pk),
-        bytes(signature),
+        as_octets(pk, "pk"),
+        as_octets(signature, "signature"),
         generators,
-        bytes(header),
-        bytes(ph),
+        as_octets(header, "header"),
+        as_octets(ph, "ph"),
         scalars,
         indexes,
         api,
-        mocked_rng,
+        unsafe_mocked_rng,
     )
 
 
@@ -360,5 +380,12 @@ def blind_proof_verify(
     scalars = messages_to_scalars([*disclosed_messages, *disclosed_committed_messages], api)
     generators = signing_generators(L, M + 1, api)
     core_proof_verify(
-        bytes(pk), decoded, generators, bytes(header), bytes(ph), scalars, indexes, api
+        as_octets(pk, "pk"),
+        decoded,
+        generators,
+        as_octets(header, "header"),
+        as_octets(ph, "ph"),
+        scalars,
+        indexes,
+        api,
     )

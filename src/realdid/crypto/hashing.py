@@ -40,9 +40,14 @@ _Z_PAD: Final = bytes(_SHA256_BLOCK)
 _FIELD_L: Final = 64
 
 
+def _check_dst(dst: bytes) -> None:
+    """RFC 9380 §3.1: a DST is non-empty; §5.3.3 long DSTs are not needed by BBS."""
+    if not 0 < len(dst) <= MAX_DST_LENGTH:
+        raise InvalidArgumentError(f"DST: got {len(dst)} bytes, want 1..{MAX_DST_LENGTH}")
+
+
 def _check_lengths(dst: bytes, len_in_bytes: int) -> None:
-    if len(dst) > MAX_DST_LENGTH:
-        raise InvalidArgumentError(f"DST: got {len(dst)} bytes, want at most {MAX_DST_LENGTH}")
+    _check_dst(dst)
     if not 0 < len_in_bytes <= _MAX_LEN_IN_BYTES:
         raise InvalidArgumentError(f"len_in_bytes: got {len_in_bytes}, want 1..{_MAX_LEN_IN_BYTES}")
 
@@ -90,8 +95,7 @@ def hash_to_field_fp_xof(msg: bytes, dst: bytes, count: int) -> list[int]:
 
 def hash_to_curve_g1_xmd(msg: bytes, dst: bytes) -> G1:
     """BLS12381G1_XMD:SHA-256_SSWU_RO_ (RFC 9380 §8.8.1)."""
-    if len(dst) > MAX_DST_LENGTH:
-        raise InvalidArgumentError(f"DST: got {len(dst)} bytes, want at most {MAX_DST_LENGTH}")
+    _check_dst(dst)
     return g1_hash_to_curve_xmd(msg, dst)
 
 

@@ -30,6 +30,7 @@ from realdid.crypto._backend import (
     G1,
     G1_IDENTITY,
     Scalar,
+    as_octets,
     decode_g1,
     decode_scalar,
     encode_g1,
@@ -53,7 +54,7 @@ from realdid.crypto.blind import (
     validate_commit,
 )
 from realdid.crypto.generators import MAX_MESSAGES, check_message_count
-from realdid.crypto.randomness import MockedRng
+from realdid.crypto.randomness import UnsafeMockedRng
 from realdid.crypto.suites import BLS12_381_SHA_256, Ciphersuite
 from realdid.errors import DecodeError, InvalidArgumentError, VerificationError
 
@@ -79,16 +80,31 @@ def _check_n(length_nym_vector: int) -> int:
 
 def _combined_header(header: bytes, n: int) -> bytes:
     """header || I2OSP(length_nym_vector, 8): used wherever the header is."""
-    return bytes(header) + i2osp8(n)
+    return as_octets(header, "header") + i2osp8(n)
+
+
+#: context ids longer than this are hashed to the curve on every call, not cached,
+#: so the cache stays small whatever ids callers use (1024 × 256 bytes at most).
+_CACHED_CONTEXT_ID_MAX = 256
 
 
 @lru_cache(maxsize=1024)
-def _op_and_z(suite: Ciphersuite, api_id: bytes, context_id: bytes) -> tuple[G1, Scalar]:
-    """OP = hash_to_curve_g1(context_id, api_id); z = hash_to_scalar(context_id, api_id ||
-    "VECT_NYM_SECRETS"). Cached: a verifier sees its own context_id on every proof."""
+def _cached_op_and_z(suite: Ciphersuite, api_id: bytes, context_id: bytes) -> tuple[G1, Scalar]:
+    return _compute_op_and_z(suite, api_id, context_id)
+
+
+def _compute_op_and_z(suite: Ciphersuite, api_id: bytes, context_id: bytes) -> tuple[G1, Scalar]:
     OP = suite.hash_to_curve_g1(context_id, api_id)
     z = suite.hash_to_scalar(context_id, api_id + b"VECT_NYM_SECRETS")
     return OP, z
+
+
+def _op_and_z(suite: Ciphersuite, api_id: bytes, context_id: bytes) -> tuple[G1, Scalar]:
+    """OP = hash_to_curve_g1(context_id, api_id); z = hash_to_scalar(context_id, api_id ||
+    "VECT_NYM_SECRETS"). Cached for short ids: a verifier sees its own on every proof."""
+    if len(context_id) <= _CACHED_CONTEXT_ID_MAX:
+        return _cached_op_and_z(suite, api_id, context_id)
+    return _compute_op_and_z(suite, api_id, context_id)
 
 
 def _poly(coefficients: Sequence[Scalar], z: Scalar) -> Scalar:
@@ -112,7 +128,7 @@ def commit_with_nym(
     prover_nyms: Sequence[bytes],
     *,
     ciphersuite: Ciphersuite = BLS12_381_SHA_256,
-    mocked_rng: MockedRng | None = None,
+    unsafe_mocked_rng: UnsafeMockedRng | None = None,
 ) -> tuple[bytes, bytes]:
     """CommitWithNym (§6.1.1): commit to the messages followed by the N prover nyms.
 
@@ -126,7 +142,7 @@ def commit_with_nym(
         *messages_to_scalars(committed_messages, api),
         *decode_scalar_list(prover_nyms, "prover_nyms", allow_zero=False),
     ]
-    return core_commit(scalars, api, mocked_rng)
+    return core_commit(scalars, api, unsafe_mocked_rng)
 
 
 def blind_sign_with_nym(
@@ -152,7 +168,8 @@ def blind_sign_with_nym(
     entropy = decode_scalar(signer_nym_entropy, "signer_nym_entropy")
     check_message_count(len(messages))
     api = _api(ciphersuite)
-    C, m_total = validate_commit(bytes(commitment_with_proof), api)
+    C, m_total = validate_commit(as_octets(commitment_with_proof, "commitment_with_proof"), api)
+    check_message_count(len(messages) + m_total)  # what the holder will have to handle
     if m_total < n:
         raise InvalidArgumentError(
             f"commitment_with_proof: holds {m_total} values, fewer than the {n} nym secrets"
@@ -160,7 +177,7 @@ def blind_sign_with_nym(
     generators = signing_generators(len(messages), m_total + 1, api)
     return finalize_blind_sign(
         SK,
-        bytes(pk),
+        as_octets(pk, "pk"),
         C,
         generators,
         _combined_header(header, n),
@@ -176,6 +193,8 @@ def _nym_secrets(prover_nyms: Sequence[bytes], signer_nym_entropy: bytes) -> lis
     nyms = decode_scalar_list(prover_nyms, "prover_nyms", allow_zero=False)
     entropy = decode_scalar(signer_nym_entropy, "signer_nym_entropy")
     nyms[-1] = nyms[-1] + entropy
+    if nyms[-1].is_zero():  # probability 2^-255; such a credential could never be shown
+        raise InvalidArgumentError("nym secret: prover nym and signer entropy cancel out")
     return nyms
 
 
@@ -204,7 +223,14 @@ def verify_finalize_with_nym(
         messages, committed_messages, secret_prover_blind, api, nym_secrets=nym_secrets
     )
     generators = signing_generators(len(messages), len(committed_messages) + n + 1, api)
-    core_verify(bytes(pk), bytes(signature), generators, _combined_header(header, n), scalars, api)
+    core_verify(
+        as_octets(pk, "pk"),
+        as_octets(signature, "signature"),
+        generators,
+        _combined_header(header, n),
+        scalars,
+        api,
+    )
     return [s.to_be_bytes() for s in nym_secrets]
 
 
@@ -217,7 +243,7 @@ def calculate_pseudonym(
     """The pseudonym for context_id (§4): OP · Σ nym_secrets[i]·z^i, 48 bytes."""
     _check_n(len(nym_secrets))
     api = _api(ciphersuite)
-    OP, z = _op_and_z(api.suite, api.api_id, bytes(context_id))
+    OP, z = _op_and_z(api.suite, api.api_id, as_octets(context_id, "context_id"))
     pseudonym = OP * _poly(decode_scalar_list(nym_secrets, "nym_secrets", allow_zero=False), z)
     if pseudonym in (G1_IDENTITY, BP1):
         raise InvalidArgumentError("pseudonym: degenerate nym secrets")
@@ -238,7 +264,7 @@ def proof_gen_with_nym(
     secret_prover_blind: bytes | None = None,
     *,
     ciphersuite: Ciphersuite = BLS12_381_SHA_256,
-    mocked_rng: MockedRng | None = None,
+    unsafe_mocked_rng: UnsafeMockedRng | None = None,
 ) -> tuple[bytes, bytes]:
     """ProofGenWithNym (§6.2, §7.1): (proof, pseudonym) for context_id.
 
@@ -246,7 +272,7 @@ def proof_gen_with_nym(
     (the last N signed values) stay hidden, with the challenge extended by
     (pseudonym, Ut) and context_id (§8.1), Ut = OP·Σ m~_i·z^i over the nym
     secrets' blinding scalars (the last N random scalars).
-    ``mocked_rng`` is for reproducing the drafts' fixtures only.
+    ``unsafe_mocked_rng`` is for reproducing the drafts' fixtures only.
     """
     n = _check_n(len(nym_secrets))
     L, M = len(messages), len(committed_messages)
@@ -257,7 +283,7 @@ def proof_gen_with_nym(
     scalars = prepare_parameters(
         messages, committed_messages, secret_prover_blind, api, nym_secrets=secrets
     )
-    context_id = bytes(context_id)
+    context_id = as_octets(context_id, "context_id")
     OP, z = _op_and_z(api.suite, api.api_id, context_id)
     pseudonym = OP * _poly(secrets, z)
     if pseudonym in (G1_IDENTITY, BP1):
@@ -271,15 +297,15 @@ def proof_gen_with_nym(
         return pseudonym_octets + encode_g1(Ut), i2osp8(len(context_id)) + context_id
 
     proof = core_proof_gen(
-        bytes(pk),
-        bytes(signature),
+        as_octets(pk, "pk"),
+        as_octets(signature, "signature"),
         signing_generators(L, M + n + 1, api),
         _combined_header(header, n),
-        bytes(ph),
+        as_octets(ph, "ph"),
         scalars,
         indexes,
         api,
-        mocked_rng,
+        unsafe_mocked_rng,
         extension=extension,
     )
     return proof, pseudonym_octets
@@ -316,17 +342,17 @@ def proof_verify_with_nym(
         disclosed_committed_indexes, nym_count=n,
     )  # fmt: skip
     api = _api(ciphersuite)
-    context_id = bytes(context_id)
+    context_id = as_octets(context_id, "context_id")
     OP, z = _op_and_z(api.suite, api.api_id, context_id)
     Uv = msm_g1((OP, P), (_poly(decoded.m_hat[-n:], z), -decoded.challenge))
     if Uv == G1_IDENTITY:
         raise VerificationError("proof does not verify")
     core_proof_verify(
-        bytes(pk),
+        as_octets(pk, "pk"),
         decoded,
         signing_generators(L, M + n + 1, api),
         _combined_header(header, n),
-        bytes(ph),
+        as_octets(ph, "ph"),
         messages_to_scalars([*disclosed_messages, *disclosed_committed_messages], api),
         indexes,
         api,

@@ -16,7 +16,6 @@ from typing import Final
 
 from realdid.crypto._backend import G1, Scalar, scalar_from_wide
 from realdid.crypto.hashing import (
-    MAX_DST_LENGTH,
     expand_message_xmd,
     expand_message_xof,
     hash_to_curve_g1_xmd,
@@ -61,9 +60,10 @@ class Ciphersuite:
         return self.ciphersuite_id + b"H2G_HM2S_PSEUDONYM_"
 
     def hash_to_scalar(self, msg_octets: bytes, dst: bytes) -> Scalar:
-        """hash_to_scalar (draft §4.2.2): OS2IP(expand_message(msg, dst, 48)) mod r."""
-        if len(dst) > MAX_DST_LENGTH:
-            raise InvalidArgumentError(f"DST: got {len(dst)} bytes, want at most {MAX_DST_LENGTH}")
+        """hash_to_scalar (draft §4.2.2): OS2IP(expand_message(msg, dst, 48)) mod r.
+
+        expand_message checks the DST: 1..255 bytes.
+        """
         return scalar_from_wide(self.expand_message(msg_octets, dst, EXPAND_LEN))
 
 
