@@ -14,6 +14,7 @@ __all__ = [
     "DecodeError",
     "InvalidArgumentError",
     "RealDIDError",
+    "StatementError",
     "VerificationError",
 ]
 
@@ -43,3 +44,9 @@ class VerificationError(RealDIDError):
 
     Deliberately carries no detail beyond the operation's name.
     """
+
+
+class StatementError(RealDIDError):
+    """The holder's credentials do not satisfy what was asked (an age, a validity
+    date, an equality), so no proof is made. A wallet shows this as a refusal;
+    it never reveals which value failed to the relying party."""

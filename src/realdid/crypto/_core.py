@@ -164,6 +164,8 @@ class InitResult:
     Abar: G1
     Bbar: G1
     D: G1
+    T1: G1
+    T2: G1
     domain: Scalar
     points_octets: bytes  # Abar || Bbar || D || T1 || T2, compressed
 
@@ -204,7 +206,7 @@ def proof_init(
     T1 = msm_g1((Abar, D), (e_tilde, r1_tilde))
     T2 = msm_g1((D, *(H[j] for j in undisclosed_indexes)), (r3_tilde, *m_tilde))
     octets = b"".join(encode_g1(X) for X in (Abar, Bbar, D, T1, T2))
-    return InitResult(Abar=Abar, Bbar=Bbar, D=D, domain=domain, points_octets=octets)
+    return InitResult(Abar=Abar, Bbar=Bbar, D=D, T1=T1, T2=T2, domain=domain, points_octets=octets)
 
 
 def proof_challenge_calculate(
@@ -345,8 +347,9 @@ def proof_verify_init(
     )
     octets = proof.points_octets + encode_g1(T1) + encode_g1(T2)
     return InitResult(
-        Abar=proof.Abar, Bbar=proof.Bbar, D=proof.D, domain=domain, points_octets=octets
-    )
+        Abar=proof.Abar, Bbar=proof.Bbar, D=proof.D, T1=T1, T2=T2, domain=domain,
+        points_octets=octets,
+    )  # fmt: skip
 
 
 def proof_verify_challenge(

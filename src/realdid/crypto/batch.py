@@ -43,6 +43,7 @@ from realdid.crypto._backend import (
 )
 from realdid.crypto._core import Api, proof_verify_challenge
 from realdid.crypto.bbs import prepare_proof_verify
+from realdid.crypto.checks import find_failures
 from realdid.crypto.suites import BLS12_381_SHA_256, Ciphersuite
 from realdid.errors import RealDIDError, VerificationError
 
@@ -115,30 +116,6 @@ def _single_check(p: _Pending) -> bool:
     return pairing_product_is_one((p.Abar, -p.Bbar), (p.W, BP2))
 
 
-def _find_bad(batch: Sequence[_Pending], failed: list[int]) -> None:
-    """Append to ``failed`` the proofs of ``batch`` (whose combined check failed) that fail.
-
-    Bisect while exactly one half fails: one bad proof among n costs at most
-    2·log2(n) combined checks. As soon as both halves fail there are two or
-    more bad proofs, and an adversary who can make proofs that pass their
-    challenge but fail the pairing (a proof of a forged signature) could
-    make bisection cost more than checking one by one; so that subtree is
-    checked proof by proof. The worst case is then n single pairing checks
-    plus O(log n) combined ones.
-    """
-    if len(batch) <= 2:
-        failed.extend(p.index for p in batch if not _single_check(p))
-        return
-    half = len(batch) // 2
-    left, right = batch[:half], batch[half:]
-    left_bad = not _combined_check(left)
-    right_bad = not _combined_check(right) if left_bad else True
-    if left_bad and right_bad:
-        failed.extend(p.index for p in batch if not _single_check(p))
-        return
-    _find_bad(left if left_bad else right, failed)
-
-
 def proof_verify_batch(
     items: Iterable[ProofToVerify], *, ciphersuite: Ciphersuite = BLS12_381_SHA_256
 ) -> None:
@@ -160,6 +137,6 @@ def proof_verify_batch(
         weight = Scalar(secrets.randbits(_WEIGHT_BITS) | 1)
         pending.append(_Pending(index, as_octets(item.pk, "pk"), W, Abar, Bbar, weight))
     if pending and not _combined_check(pending):
-        _find_bad(pending, failed)
+        failed += [p.index for p in find_failures(pending, _combined_check, _single_check)]
     if failed:
         raise BatchVerificationError(sorted(failed), len(items))

@@ -1,0 +1,176 @@
+"""The holder's side: one proof for the whole statement.
+
+1. Check that the credentials fit the statement, and that every predicate
+   holds (else refuse with StatementError: no proof of a false statement).
+2. Draw one random mask per class of hidden values: values that must be
+   equal (the holder secret in every credential, requested equalities)
+   share a mask, so their responses coincide and the verifier's equations
+   speak of one value.
+3. Commit: each credential's BBS ProofInit with those masks (draft
+   §3.7.1); the pseudonym commitment Ut = OP·Σ m~_i·z^i; each range's
+   (V_j, R_j) whose digit masks add up to the value's mask; the escrow
+   ciphertext and its link commitments T_U = r~·G, T_V = h~·Q_esc + r~·y.
+4. c = presentation_challenge(statement, commitments).
+5. Respond: e^, r1^, r3^ per credential (ProofFinalize), one m^ per class,
+   the range responses, r^ for the escrow randomness.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+from realdid.crypto._backend import Scalar, msm_g1, scalar_from_wide
+from realdid.crypto._codec import octets_to_signature
+from realdid.crypto._core import proof_init
+from realdid.crypto.blind import signing_generators
+from realdid.crypto.credential import Credential
+from realdid.crypto.escrow import encrypt
+from realdid.crypto.groups import escrow_base, escrow_message_base
+from realdid.crypto.nym import _op_and_z, _poly
+from realdid.crypto.presentation.challenge import presentation_challenge
+from realdid.crypto.presentation.encoding import (
+    CredentialProof,
+    EscrowPart,
+    Presentation,
+    RangePart,
+)
+from realdid.crypto.presentation.statement import Statement
+from realdid.crypto.range_proof import RangeProver
+from realdid.errors import InvalidArgumentError, StatementError
+
+__all__ = ["prove"]
+
+
+def _random() -> Scalar:
+    while True:
+        s = scalar_from_wide(secrets.token_bytes(48))
+        if not s.is_zero():
+            return s
+
+
+def _check_credentials(statement: Statement, credentials: Sequence[Credential]) -> None:
+    if len(credentials) != len(statement.credentials):
+        raise InvalidArgumentError("credentials: want one per credential of the statement")
+    for k, (req, cred) in enumerate(zip(statement.credentials, credentials, strict=True)):
+        if cred.schema.digest() != req.schema.digest() or cred.epoch != req.epoch:
+            raise StatementError(f"credential {k}: not of the requested schema and epoch")
+        if cred.issuer_pk != req.issuer_pk or cred.ciphersuite is not statement.ciphersuite:
+            raise StatementError(f"credential {k}: not from the requested issuer")
+
+
+def prove(statement: Statement, credentials: Sequence[Credential]) -> bytes:
+    """A presentation of ``credentials`` for ``statement`` (bytes, see encoding.py).
+
+    Raises StatementError if the credentials do not satisfy the statement,
+    InvalidArgumentError if the statement itself is malformed.
+    """
+    layout = statement.layout
+    _check_credentials(statement, credentials)
+    api = statement.api
+    values: list[Scalar | None] = [None] * layout.class_count
+    for (k, i), slot in layout.classes.items():
+        value = credentials[k].scalars[i]
+        if values[slot] is None:
+            values[slot] = value
+        elif values[slot] != value:
+            raise StatementError("credentials do not share the holder secret, or an equality fails")
+    masks = [_random() for _ in range(layout.class_count)]
+
+    # 3. commitments
+    inits, signature_parts = [], []
+    for k, (req, cred) in enumerate(zip(statement.credentials, credentials, strict=True)):
+        schema = req.schema
+        generators = signing_generators(schema.L, 2 + schema.nym_count, api)
+        A, e = octets_to_signature(cred.signature)
+        randoms = [_random() for _ in range(5)]
+        hidden = layout.hidden[k]
+        randoms += [masks[layout.classes[(k, i)]] for i in hidden]
+        header = schema.header(req.epoch)
+        inits.append(
+            proof_init(req.issuer_pk, A, e, generators, randoms, header, cred.scalars, hidden, api)
+        )
+        signature_parts.append((e, randoms[:5]))
+
+    pseudonym = Ut = None
+    if statement.pseudonym_from is not None:
+        k = statement.pseudonym_from
+        schema = statement.credentials[k].schema
+        OP, z = _op_and_z(api.suite, api.api_id, statement.context_id)
+        nym_slots = [layout.classes[(k, schema.nym_index(i))] for i in range(schema.nym_count)]
+        pseudonym = OP * _poly(credentials[k].nym_secrets, z)
+        Ut = OP * _poly([masks[s] for s in nym_slots], z)
+
+    range_provers = []
+    for ref, decomposition in layout.decompositions:
+        if statement.range_params is None:  # pragma: no cover  (the layout refuses this)
+            raise InvalidArgumentError("ranges requested without range parameters")
+        i = statement.index(ref)
+        mask = masks[layout.classes[(ref.credential, i)]]
+        encoded = int(credentials[ref.credential].scalars[i])
+        range_provers.append(RangeProver(statement.range_params, decomposition, encoded, mask))
+
+    escrow_state = None
+    if statement.escrow is not None:
+        ref = statement.escrow.ref
+        i = statement.index(ref)
+        handle = credentials[ref.credential].scalars[i]
+        ciphertext, r = encrypt(statement.escrow.key, handle, statement.escrow.label)
+        r_tilde = _random()
+        h_tilde = masks[layout.classes[(ref.credential, i)]]
+        T_U = escrow_base() * r_tilde
+        T_V = msm_g1((escrow_message_base(), statement.escrow.key.y), (h_tilde, r_tilde))
+        escrow_state = (ciphertext, r, r_tilde, T_U, T_V)
+
+    disclosed = tuple(
+        {name: cred.values[name] for name in req.disclosed}
+        for req, cred in zip(statement.credentials, credentials, strict=True)
+    )
+    commitments = Presentation(
+        disclosed=disclosed,
+        pseudonym=pseudonym,
+        escrow=None
+        if escrow_state is None
+        else EscrowPart(escrow_state[0], escrow_state[3], escrow_state[4], Scalar(0)),
+        credentials=tuple(
+            CredentialProof(i.Abar, i.Bbar, i.D, i.T1, i.T2, Scalar(0), Scalar(0), Scalar(0))
+            for i in inits
+        ),
+        responses=(),
+        Ut=Ut,
+        ranges=tuple(RangePart(tuple(p.V), tuple(p.R), (), ()) for p in range_provers),
+    )
+
+    # 4. challenge; 5. responses
+    c = presentation_challenge(statement, commitments)
+    credential_proofs = []
+    for init, (e, (r1, r2, e_tilde, r1_tilde, r3_tilde)) in zip(
+        inits, signature_parts, strict=True
+    ):
+        credential_proofs.append(
+            CredentialProof(
+                init.Abar,
+                init.Bbar,
+                init.D,
+                init.T1,
+                init.T2,
+                e_tilde + e * c,
+                r1_tilde - r1 * c,
+                r3_tilde - r2.inverse() * c,
+            )
+        )
+    responses = tuple(
+        mask + c * value for mask, value in zip(masks, values, strict=True) if value is not None
+    )
+    ranges = []
+    for prover, part in zip(range_provers, commitments.ranges, strict=True):
+        s_hat, t_hat = prover.respond(c)
+        ranges.append(RangePart(part.V, part.R, tuple(s_hat), tuple(t_hat)))
+    escrow = None
+    if escrow_state is not None:
+        ciphertext, r, r_tilde, T_U, T_V = escrow_state
+        escrow = EscrowPart(ciphertext, T_U, T_V, r_tilde + c * r)
+    presentation = Presentation(
+        disclosed, pseudonym, escrow, tuple(credential_proofs), responses, Ut, tuple(ranges)
+    )
+    return presentation.encode(statement)

@@ -1,0 +1,244 @@
+"""What a presentation proves: the statement, and the proof layout it determines.
+
+Prover and verifier build the same :class:`Statement` — the verifier from its
+request and the ledger (issuer keys, schemas, range parameters, escrow key),
+the wallet from the request it checked — so the proof's shape (which values
+are hidden, which hidden values share one response, which ranges are
+proved) is fixed by public data alone and reveals nothing about the holder.
+Its digest, over every public input, opens the Fiat–Shamir transcript.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from realdid.crypto._core import Api
+from realdid.crypto.credential import (
+    INTEGER_OFFSET,
+    Kind,
+    Schema,
+    credential_api,
+    date_to_days,
+)
+from realdid.crypto.escrow import EscrowKey, EscrowLabel
+from realdid.crypto.range_proof import RangeDecomposition, RangeParams
+from realdid.crypto.suites import BLS12_381_SHA_256, Ciphersuite
+from realdid.crypto.transcript import Transcript
+from realdid.errors import InvalidArgumentError
+
+__all__ = [
+    "AttributeRef",
+    "CredentialRequest",
+    "EscrowRequest",
+    "Layout",
+    "RangePredicate",
+    "Statement",
+]
+
+Bound = int | datetime.date
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialRequest:
+    """One credential the presentation is about, and what of it is disclosed."""
+
+    schema: Schema
+    issuer_pk: bytes
+    epoch: int
+    disclosed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeRef:
+    credential: int
+    attribute: str
+
+
+@dataclass(frozen=True, slots=True)
+class RangePredicate:
+    """lower <= attribute <= upper (either bound may be None), on a hidden integer or date."""
+
+    ref: AttributeRef
+    lower: Bound | None = None
+    upper: Bound | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EscrowRequest:
+    """Encrypt the credential's escrow handle for the trustees, bound to ``label``."""
+
+    ref: AttributeRef
+    key: EscrowKey
+    label: EscrowLabel
+
+
+def _encode_bound(kind: Kind, bound: Bound) -> int:
+    """A bound in the attribute's integer encoding (offset included)."""
+    if kind is Kind.DATE:
+        if not isinstance(bound, datetime.date):
+            raise InvalidArgumentError("range bound on a date: want a datetime.date")
+        bound = date_to_days(bound)
+    if type(bound) is not int or not -INTEGER_OFFSET <= bound < INTEGER_OFFSET:
+        raise InvalidArgumentError("range bound: want an int in [-2^62, 2^62)")
+    return bound + INTEGER_OFFSET
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The proof's shape, derived from the statement alone."""
+
+    hidden: tuple[tuple[int, ...], ...]  # per credential, hidden signed-list indexes
+    classes: dict[tuple[int, int], int]  # (credential, index) -> response slot
+    class_count: int
+    decompositions: tuple[tuple[AttributeRef, RangeDecomposition], ...]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """Every public input of one presentation."""
+
+    credentials: tuple[CredentialRequest, ...]
+    nonce: bytes
+    context_id: bytes
+    request_digest: bytes = b""
+    pseudonym_from: int | None = None
+    ranges: tuple[RangePredicate, ...] = ()
+    equal: tuple[tuple[AttributeRef, AttributeRef], ...] = ()
+    escrow: EscrowRequest | None = None
+    range_params: RangeParams | None = field(default=None, repr=False)
+    ciphersuite: Ciphersuite = BLS12_381_SHA_256
+
+    @property
+    def api(self) -> Api:
+        return credential_api(self.ciphersuite)
+
+    def schema(self, ref: AttributeRef) -> Schema:
+        return self.credentials[ref.credential].schema
+
+    def index(self, ref: AttributeRef) -> int:
+        if not 0 <= ref.credential < len(self.credentials):
+            raise InvalidArgumentError(f"attribute ref: no credential {ref.credential}")
+        return self.schema(ref).index(ref.attribute)
+
+    def disclosed_indexes(self, k: int) -> list[int]:
+        schema = self.credentials[k].schema
+        return sorted(schema.index(name) for name in self.credentials[k].disclosed)
+
+    def _is_disclosed(self, ref: AttributeRef) -> bool:
+        return ref.attribute in self.credentials[ref.credential].disclosed
+
+    @cached_property
+    def layout(self) -> Layout:
+        """Validate the statement and derive the layout (raises InvalidArgumentError)."""
+        if not 1 <= len(self.credentials) <= 8:
+            raise InvalidArgumentError("statement: want 1 to 8 credentials")
+        hidden: list[tuple[int, ...]] = []
+        for k, req in enumerate(self.credentials):
+            if len(set(req.disclosed)) != len(req.disclosed):
+                raise InvalidArgumentError(f"credential {k}: a disclosed attribute repeats")
+            for name in req.disclosed:
+                if req.schema.kind(name) is Kind.HANDLE:
+                    raise InvalidArgumentError("an escrow handle can never be disclosed")
+            shown = set(self.disclosed_indexes(k))
+            hidden.append(tuple(i for i in range(req.schema.size) if i not in shown))
+        parent: dict[tuple[int, int], tuple[int, int]] = {
+            (k, i): (k, i) for k, h in enumerate(hidden) for i in h
+        }
+
+        def find(x: tuple[int, int]) -> tuple[int, int]:
+            while parent[x] != x:
+                x = parent[x]
+            return x
+
+        def union(a: tuple[int, int], b: tuple[int, int]) -> None:
+            parent[find(b)] = find(a)
+
+        # Holder binding: every credential carries the holder's one secret.
+        for k in range(1, len(self.credentials)):
+            union(
+                (0, self.credentials[0].schema.holder_secret_index),
+                (k, self.credentials[k].schema.holder_secret_index),
+            )
+        for left, right in self.equal:
+            for ref in (left, right):
+                self.index(ref)
+                if self._is_disclosed(ref):
+                    raise InvalidArgumentError("equality: both attributes must be hidden")
+            if self.schema(left).kind(left.attribute) != self.schema(right).kind(right.attribute):
+                raise InvalidArgumentError("equality: attributes of different kinds")
+            union((left.credential, self.index(left)), (right.credential, self.index(right)))
+        roots: dict[tuple[int, int], int] = {}
+        classes: dict[tuple[int, int], int] = {}
+        for k, h in enumerate(hidden):
+            for i in h:
+                root = find((k, i))
+                classes[(k, i)] = roots.setdefault(root, len(roots))
+        decompositions = self._decompositions()
+        if self.pseudonym_from is not None:
+            if not 0 <= self.pseudonym_from < len(self.credentials):
+                raise InvalidArgumentError("pseudonym_from: no such credential")
+            if self.credentials[self.pseudonym_from].schema.nym_count == 0:
+                raise InvalidArgumentError("pseudonym_from: that schema has no nym secrets")
+        if self.escrow is not None:
+            self.index(self.escrow.ref)
+            if self.schema(self.escrow.ref).kind(self.escrow.ref.attribute) is not Kind.HANDLE:
+                raise InvalidArgumentError("escrow: the attribute must be an escrow handle")
+            if self.escrow.label.context_id != self.context_id or (
+                self.escrow.label.nonce != self.nonce
+            ):
+                raise InvalidArgumentError("escrow: the label must name this request")
+        return Layout(tuple(hidden), classes, len(roots), decompositions)
+
+    def _decompositions(self) -> tuple[tuple[AttributeRef, RangeDecomposition], ...]:
+        out: list[tuple[AttributeRef, RangeDecomposition]] = []
+        if self.ranges and self.range_params is None:
+            raise InvalidArgumentError("ranges requested without range parameters")
+        for p in self.ranges:
+            self.index(p.ref)
+            kind = self.schema(p.ref).kind(p.ref.attribute)
+            if not kind.ordered or self._is_disclosed(p.ref):
+                raise InvalidArgumentError("range: want a hidden integer or date attribute")
+            if p.lower is None and p.upper is None:
+                raise InvalidArgumentError("range: want at least one bound")
+            if p.lower is not None:  # attribute - lower in [0, bound)
+                out.append((p.ref, RangeDecomposition(1, -_encode_bound(kind, p.lower))))
+            if p.upper is not None:  # upper - attribute in [0, bound)
+                out.append((p.ref, RangeDecomposition(-1, _encode_bound(kind, p.upper))))
+        return tuple(out)
+
+    @cached_property
+    def digest(self) -> bytes:
+        """SHA-256 over every public input, labelled and length-prefixed."""
+        self.layout  # validate first  # noqa: B018
+        t = Transcript(b"realdid/statement/v1")
+        t.append(b"suite", self.ciphersuite.ciphersuite_id)
+        t.append(b"nonce", self.nonce)
+        t.append(b"context_id", self.context_id)
+        t.append(b"request", self.request_digest)
+        for req in self.credentials:
+            t.append(b"schema", req.schema.digest())
+            t.append(b"issuer", req.issuer_pk)
+            t.append_int(b"epoch", req.epoch)
+            t.append(b"disclosed", "\x00".join(req.disclosed).encode())
+        t.append_int(b"pseudonym_from", -1 if self.pseudonym_from is None else self.pseudonym_from)
+        for ref, dec in self.layout.decompositions:
+            t.append(b"range", f"{ref.credential}:{ref.attribute}".encode())
+            t.append_int(b"alpha", dec.alpha)
+            t.append(b"beta", dec.beta.to_bytes(16, "big", signed=True))
+        if self.range_params is not None:
+            t.append(b"range_params", self.range_params.digest)
+        for left, right in self.equal:
+            t.append(
+                b"equal",
+                f"{left.credential}:{left.attribute}={right.credential}:{right.attribute}".encode(),
+            )
+        if self.escrow is not None:
+            t.append(
+                b"escrow", f"{self.escrow.ref.credential}:{self.escrow.ref.attribute}".encode()
+            )
+            t.append(b"escrow_key", self.escrow.key.digest)
+            t.append(b"escrow_label", self.escrow.label.encode())
+        return hashlib.sha256(t.digest_input()).digest()
