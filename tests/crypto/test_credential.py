@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 import pytest
+from tools.world import IDENTITY, MEDICAL, world
 
 from realdid.crypto import bbs
 from realdid.crypto.credential import (
@@ -23,7 +24,6 @@ from realdid.crypto.credential import (
 from realdid.crypto.randomness import random_scalar_octets
 from realdid.crypto.suites import BLS12_381_SHA_256
 from realdid.errors import DecodeError, InvalidArgumentError, VerificationError
-from tests.crypto.world import IDENTITY, MEDICAL, world
 
 API = credential_api(BLS12_381_SHA_256)
 

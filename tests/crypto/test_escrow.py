@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from tools.world import world
 
 from realdid.crypto._backend import BP1, Scalar
 from realdid.crypto.escrow import (
@@ -15,7 +16,6 @@ from realdid.crypto.escrow import (
     handle_point,
 )
 from realdid.errors import DecodeError, InvalidArgumentError, VerificationError
-from tests.crypto.world import world
 
 LABEL = EscrowLabel(b"did:realdid:svc:bank", b"nonce-1", "transfer", 11)
 

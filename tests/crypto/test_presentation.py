@@ -16,6 +16,17 @@ import secrets
 from typing import Any
 
 import pytest
+from tools.world import (
+    ADULT_CUTOFF,
+    CREDIT,
+    EPOCH,
+    IDENTITY,
+    MEDICAL,
+    TODAY,
+    Holder,
+    forum_statement,
+    world,
+)
 
 from realdid.crypto._backend import BP1, G1, Scalar, encode_g1
 from realdid.crypto.credential import (
@@ -36,17 +47,6 @@ from realdid.crypto.presentation import (
     verify,
 )
 from realdid.errors import DecodeError, InvalidArgumentError, StatementError, VerificationError
-from tests.crypto.world import (
-    ADULT_CUTOFF,
-    CREDIT,
-    EPOCH,
-    IDENTITY,
-    MEDICAL,
-    TODAY,
-    Holder,
-    forum_statement,
-    world,
-)
 
 RELATIONS = ("disclose", "pseudonym", "range", "escrow", "equality")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from tools.world import world
 
 from realdid.crypto._backend import BP1, Scalar
 from realdid.crypto.checks import PairingCheck
@@ -16,7 +17,6 @@ from realdid.crypto.range_proof import (
     generate_range_params,
 )
 from realdid.errors import DecodeError, InvalidArgumentError, StatementError, VerificationError
-from tests.crypto.world import world
 
 
 def _check(params: RangeParams, statement: RangeDecomposition, value: int) -> bool:

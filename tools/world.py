@@ -1,4 +1,4 @@
-"""A small world for presentation tests: three issuers, their schemas, two holders.
+"""A small world for presentation tests and benchmarks: three issuers, their schemas, two holders.
 
 Alice (adult) and Bob (16) each hold an identity credential from the
 authority (with a nym secret and an escrow handle), a medical credential
