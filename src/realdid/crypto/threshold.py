@@ -1,4 +1,4 @@
-"""Threshold ElGamal decryption with verifiable partial decryptions.
+"""Threshold keys: Shamir sharing with share checks, and verifiable threshold decryption.
 
 The trustees hold Shamir shares x_j of the escrow key x (y = x·G), produced
 by the DKG in :mod:`realdid.crypto.dkg`; nobody holds x. To open a
@@ -18,8 +18,12 @@ validity proof and label) belong to the escrow module, which must run them
 *before* asking for a share: a trustee that decrypts unchecked ciphertexts
 is a decryption oracle.
 
-Indexes are the trustees' evaluation points 1..n; 0 would be the secret
-itself and is refused everywhere, as are repeated indexes.
+The sharing tools serve the DKG: a polynomial f of degree k − 1 gives
+trustee j the share f(j); Feldman commitments A_k = a_k·G and Pedersen
+commitments C_k = a_k·G + b_k·H let anyone check a share (GJKR Eq. (5) and
+Eq. (4)); k shares give f back by interpolation. Indexes are the evaluation
+points 1..n: 0 would be the secret itself and is refused everywhere, as are
+repeated indexes.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from typing import Final
 
 from realdid.crypto._backend import (
     G1,
+    G1_IDENTITY,
     OCTET_POINT_G1,
     OCTET_SCALAR,
     R,
@@ -43,9 +48,10 @@ from realdid.crypto._backend import (
     msm_g1,
     scalar_from_int,
 )
-from realdid.crypto.groups import escrow_base
+from realdid.crypto.groups import dkg_pedersen_h, escrow_base
 from realdid.crypto.randomness import calculate_random_scalars
 from realdid.crypto.suites import BLS12_381_SHA_256
+from realdid.crypto.transcript import Transcript as FiatShamir
 from realdid.errors import DecodeError, InvalidArgumentError, VerificationError
 
 __all__ = [
@@ -56,9 +62,17 @@ __all__ = [
     "PartialDecryption",
     "PartialDecryptionError",
     "check_index",
+    "check_indexes",
     "combine",
+    "dleq_prove",
+    "dleq_verify",
+    "evaluate",
+    "feldman_share_ok",
+    "interpolate",
     "lagrange_at_zero",
     "partial_decrypt",
+    "pedersen_share_ok",
+    "powers",
     "verify_partial",
 ]
 
@@ -67,6 +81,115 @@ MAX_INDEX: Final = 0xFFFF
 #: index (2) || D_j (48) || c (32) || z (32).
 PARTIAL_DECRYPTION_LENGTH: Final = 2 + OCTET_POINT_G1 + 2 * OCTET_SCALAR
 DLEQ_DST: Final = b"REALDID-V1-THRESHOLD-DLEQ-H2S_"
+_PARTIAL_DOMAIN: Final = b"realdid/threshold/partial-decryption/v1"
+
+
+def check_index(index: object, what: str) -> int:
+    """A trustee index: an int in 1..MAX_INDEX (0 is the secret's own point)."""
+    if not isinstance(index, int) or isinstance(index, bool) or not 1 <= index <= MAX_INDEX:
+        raise InvalidArgumentError(f"{what}: got {index!r}, want an integer in 1..{MAX_INDEX}")
+    return index
+
+
+def check_indexes(indexes: Sequence[int]) -> list[int]:
+    """Distinct indexes in 1..MAX_INDEX: a repeat would make Lagrange divide by zero."""
+    checked = [check_index(j, "index") for j in indexes]
+    if len(set(checked)) != len(checked):
+        raise InvalidArgumentError("indexes: got a repeated index, want distinct indexes")
+    return checked
+
+
+def lagrange_at_zero(indexes: Sequence[int]) -> list[Scalar]:
+    """λ_j = Π_{m ≠ j} m / (m − j) mod r for each j in ``indexes``, in the same order."""
+    checked, out = check_indexes(indexes), []
+    for j in checked:
+        num, den = 1, 1
+        for m in checked:
+            if m != j:
+                num, den = num * m % R, den * (m - j) % R
+        out.append(scalar_from_int(num * pow(den, -1, R) % R))
+    return out
+
+
+def evaluate(coefficients: Sequence[Scalar], x: int) -> Scalar:
+    """f(x) for f given by its coefficients, constant first."""
+    return scalar_from_int(sum(int(a) * pow(x, e, R) for e, a in enumerate(coefficients)) % R)
+
+
+def powers(j: int, k: int, sign: int = 1) -> list[Scalar]:
+    """±(j^0, j^1, .., j^(k−1)) mod r: the weights of a share check."""
+    return [scalar_from_int(sign * pow(j, e, R) % R) for e in range(k)]
+
+
+def interpolate(points: Sequence[tuple[int, Scalar]]) -> list[Scalar]:
+    """Coefficients (constant first) of the polynomial of degree < len(points) through
+    the points: Σ_i y_i·Π_{m ≠ i} (X − x_m)/(x_i − x_m). Requires distinct x_i."""
+    check_indexes([x for x, _ in points])
+    out = [0] * len(points)
+    for xi, yi in points:
+        basis, den = [1], 1  # Π_{m ≠ i} (X − x_m), constant first; Π (x_i − x_m)
+        for xm, _ in points:
+            if xm != xi:
+                shifted = zip([0, *basis], [*basis, 0], strict=True)
+                basis, den = [(lo - xm * hi) % R for lo, hi in shifted], den * (xi - xm) % R
+        scale = int(yi) * pow(den, -1, R) % R
+        out = [(o + scale * b) % R for o, b in zip(out, basis, strict=True)]
+    return [scalar_from_int(c) for c in out]
+
+
+def pedersen_share_ok(commitments: Sequence[G1], j: int, share: Scalar, blinding: Scalar) -> bool:
+    """GJKR Eq. (4): s·G + s'·H − Σ_k j^k·C_k = 0, one MSM."""
+    points = [escrow_base(), dkg_pedersen_h(), *commitments]
+    scalars = [share, blinding, *powers(j, len(commitments), -1)]
+    return msm_g1(points, scalars) == G1_IDENTITY
+
+
+def feldman_share_ok(commitments: Sequence[G1], j: int, share: Scalar) -> bool:
+    """GJKR Eq. (5): s·G − Σ_k j^k·A_k = 0, one MSM."""
+    scalars = [share, *powers(j, len(commitments), -1)]
+    return msm_g1([escrow_base(), *commitments], scalars) == G1_IDENTITY
+
+
+def _dleq_challenge(
+    domain: bytes,
+    bases: Sequence[G1],
+    publics: Sequence[G1],
+    commitments: Sequence[G1],
+    statement: bytes,
+) -> Scalar:
+    t = FiatShamir(domain)
+    t.append(b"statement", statement)
+    t.append_points(b"bases", bases)
+    t.append_points(b"publics", publics)
+    t.append_points(b"commitments", commitments)
+    return t.challenge(BLS12_381_SHA_256, DLEQ_DST)
+
+
+def dleq_prove(
+    secret: Scalar, bases: Sequence[G1], publics: Sequence[G1], *, domain: bytes, statement: bytes
+) -> tuple[Scalar, Scalar]:
+    """Chaum–Pedersen proof (c, z) that publics[i] = secret·bases[i] for every i; with
+    one base it is Schnorr's proof of knowledge. ``domain`` names the use (one per
+    relation); ``statement`` is everything else the proof must be bound to (indexes,
+    context, session). Both enter the hash before the points."""
+    (w,) = calculate_random_scalars(1, BLS12_381_SHA_256)
+    c = _dleq_challenge(domain, bases, publics, [B * w for B in bases], statement)
+    return c, w + c * secret
+
+
+def dleq_verify(
+    bases: Sequence[G1],
+    publics: Sequence[G1],
+    proof: tuple[Scalar, Scalar],
+    *,
+    domain: bytes,
+    statement: bytes,
+) -> bool:
+    """True iff z·B_i − c·P_i, for every i, hash back to c."""
+    c, z = proof
+    commitments = [msm_g1([B, P], [z, -c]) for B, P in zip(bases, publics, strict=True)]
+    expected = _dleq_challenge(domain, bases, publics, commitments, statement)
+    return hmac.compare_digest(encode_scalar(expected), encode_scalar(c))
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +212,10 @@ class PartialDecryption:
     response: Scalar
 
     def to_bytes(self) -> bytes:
-        """index (2 octets, big-endian) || D_j || c || z: 114 octets."""
-        check_index(self.index, "partial decryption index")
+        """I2OSP(index, 2) || D_j || c || z: 114 octets."""
+        index = check_index(self.index, "partial decryption index").to_bytes(2, "big")
         return (
-            self.index.to_bytes(2, "big")
+            index
             + encode_g1(self.share)
             + encode_scalar(self.challenge)
             + encode_scalar(self.response)
@@ -101,13 +224,10 @@ class PartialDecryption:
     @classmethod
     def from_bytes(cls, data: bytes) -> PartialDecryption:
         """Strict decoding: exact length, index != 0, D_j in G1 and not the identity, c, z < r."""
-        data = as_octets(data, "partial decryption")
-        if len(data) != PARTIAL_DECRYPTION_LENGTH:
-            raise DecodeError(
-                f"partial decryption: got {len(data)} bytes, want {PARTIAL_DECRYPTION_LENGTH}"
-            )
-        index = int.from_bytes(data[:2], "big")
-        if index == 0:
+        data, want = as_octets(data, "partial decryption"), PARTIAL_DECRYPTION_LENGTH
+        if len(data) != want:
+            raise DecodeError(f"partial decryption: got {len(data)} bytes, want {want}")
+        if (index := int.from_bytes(data[:2], "big")) == 0:
             raise DecodeError("partial decryption: index 0 is not a trustee")
         share = decode_g1(data[2:50], "partial decryption D_j")
         c = decode_scalar(data[50:82], "partial decryption challenge", allow_zero=True)
@@ -120,99 +240,54 @@ class PartialDecryptionError(VerificationError):
 
     def __init__(self, bad_indexes: Sequence[int]) -> None:
         self.bad_indexes = tuple(bad_indexes)
-        super().__init__(
-            f"partial decryption does not verify for trustees {list(self.bad_indexes)}"
-        )
-
-
-def check_index(index: object, what: str) -> int:
-    """A trustee index: an int in 1..MAX_INDEX (0 is the secret's own point)."""
-    if not isinstance(index, int) or isinstance(index, bool) or not 1 <= index <= MAX_INDEX:
-        raise InvalidArgumentError(f"{what}: got {index!r}, want an integer in 1..{MAX_INDEX}")
-    return index
-
-
-def lagrange_at_zero(indexes: Sequence[int]) -> list[Scalar]:
-    """λ_j = Π_{m ≠ j} m / (m − j) mod r for each j in ``indexes``, in the same order.
-
-    Requires distinct indexes in 1..MAX_INDEX: a repeated one would divide
-    by zero, and 0 is where the secret sits.
-    """
-    checked = [check_index(j, "index") for j in indexes]
-    if len(set(checked)) != len(checked):
-        raise InvalidArgumentError("indexes: got a repeated index, want distinct indexes")
-    out = []
-    for j in checked:
-        num, den = 1, 1
-        for m in checked:
-            if m != j:
-                num, den = num * m % R, den * (m - j) % R
-        out.append(scalar_from_int(num * pow(den, -1, R) % R))
-    return out
+        super().__init__(f"partial decryptions of trustees {list(self.bad_indexes)} do not verify")
 
 
 def _point(value: G1 | bytes, what: str) -> G1:
-    if isinstance(value, G1):
-        return value
-    return decode_g1(value, what)
+    return value if isinstance(value, G1) else decode_g1(value, what)
 
 
-def _challenge(index: int, Y: G1, U: G1, D: G1, context: bytes, A1: G1, A2: G1) -> Scalar:
-    """c = hash_to_scalar(G || Y_j || U || D_j || I2OSP(j, 2) || I2OSP(len(ctx), 8) || ctx
-    || A1 || A2, DLEQ_DST): the whole statement, then the prover's commitments."""
-    msg = b"".join(
-        (
-            encode_g1(escrow_base()),
-            encode_g1(Y),
-            encode_g1(U),
-            encode_g1(D),
-            index.to_bytes(2, "big"),
-            len(context).to_bytes(8, "big"),
-            context,
-            encode_g1(A1),
-            encode_g1(A2),
-        )
-    )
-    return BLS12_381_SHA_256.hash_to_scalar(msg, DLEQ_DST)
+def _statement(index: int, context: bytes) -> bytes:
+    """What the DLEQ proof binds beyond its points (G, Y_j, U, D_j): j and the context."""
+    return index.to_bytes(2, "big") + as_octets(context, "context")
 
 
 def partial_decrypt(key_share: KeyShare, U: G1 | bytes, *, context: bytes) -> PartialDecryption:
     """TDH2 decryption share D_j = x_j·U with a proof that log_G Y_j = log_U D_j.
 
     Preconditions: the caller has verified the ciphertext's own validity
-    proof and label (TDH2's "check" before "decryption share"). ``U`` as
-    bytes is decoded strictly (subgroup, not the identity); a :class:`G1`
-    object is trusted to have been so decoded by the caller. ``context``
-    (e.g. a digest of the ciphertext and label) is bound into the proof so
-    a share cannot be replayed for another ciphertext.
+    proof and label (TDH2 checks before it decrypts). ``U`` as bytes is
+    decoded strictly (subgroup, not the identity); a :class:`G1` object is
+    trusted to have been so decoded by the caller. ``context`` (e.g. a digest
+    of the ciphertext and its label) is hashed into the proof, so a share
+    cannot be passed off as one for another ciphertext.
     """
     U = _point(U, "U")
-    context = as_octets(context, "context")
-    check_index(key_share.index, "key share index")
-    x, G = key_share.secret, escrow_base()
-    D = U * x
-    (w,) = calculate_random_scalars(1, BLS12_381_SHA_256)
-    c = _challenge(key_share.index, key_share.public_share, U, D, context, G * w, U * w)
-    return PartialDecryption(key_share.index, D, c, w + c * x)
+    index = check_index(key_share.index, "key share index")
+    D = U * key_share.secret
+    bases, publics = (escrow_base(), U), (key_share.public_share, D)
+    c, z = dleq_prove(
+        key_share.secret,
+        bases,
+        publics,
+        domain=_PARTIAL_DOMAIN,
+        statement=_statement(index, context),
+    )
+    return PartialDecryption(index, D, c, z)
 
 
 def verify_partial(
     partial: PartialDecryption, U: G1 | bytes, *, public_share: G1, context: bytes
 ) -> None:
-    """Check a decryption share against its trustee's public share Y_j; return None or raise.
-
-    A1 = z·G − c·Y_j, A2 = z·U − c·D_j, and c must equal the challenge
-    recomputed over them. Raises :class:`PartialDecryptionError` naming the
-    trustee. ``U`` as for :func:`partial_decrypt`.
-    """
+    """Check a decryption share against its trustee's Y_j; return None or raise
+    :class:`PartialDecryptionError` naming the trustee. ``U`` as in partial_decrypt."""
     U = _point(U, "U")
-    context = as_octets(context, "context")
     index = check_index(partial.index, "partial decryption index")
-    c, z, G = partial.challenge, partial.response, escrow_base()
-    A1 = msm_g1([G, public_share], [z, -c])
-    A2 = msm_g1([U, partial.share], [z, -c])
-    expected = _challenge(index, public_share, U, partial.share, context, A1, A2)
-    if not hmac.compare_digest(encode_scalar(expected), encode_scalar(c)):
+    bases, publics = (escrow_base(), U), (public_share, partial.share)
+    proof = (partial.challenge, partial.response)
+    if not dleq_verify(
+        bases, publics, proof, domain=_PARTIAL_DOMAIN, statement=_statement(index, context)
+    ):
         raise PartialDecryptionError((index,))
 
 
@@ -227,24 +302,19 @@ def combine(
 ) -> G1:
     """TDH2 combining: M = V − Σ λ_j·D_j over exactly the shares given.
 
-    Steps:
-    1. Preconditions: 1 <= threshold, at least ``threshold`` shares, no
-       repeated index, every index a known trustee (InvalidArgumentError).
-    2. Decode U and V (bytes: strictly; G1 objects: trusted, as above).
+    1. Preconditions (InvalidArgumentError): threshold >= 1, at least
+       ``threshold`` shares, no repeated index, each index a known trustee.
+    2. Decode U and V (bytes strictly; G1 objects are trusted, as above).
     3. Verify every share; if any fails raise :class:`PartialDecryptionError`
        listing all the bad trustees, so they can be named and replaced.
-    4. Lagrange at 0 over the indexes of the shares (one multi-scalar
-       multiplication for V − Σ λ_j·D_j).
+    4. Lagrange at 0 over the shares' indexes: V − Σ λ_j·D_j in one MSM.
     """
     if not isinstance(threshold, int) or threshold < 1:
         raise InvalidArgumentError(f"threshold: got {threshold!r}, want an integer >= 1")
     if len(partials) < threshold:
         raise InvalidArgumentError(f"partials: got {len(partials)}, want at least {threshold}")
-    indexes = [check_index(p.index, "partial decryption index") for p in partials]
-    if len(set(indexes)) != len(indexes):
-        raise InvalidArgumentError("partials: got a repeated trustee index, want distinct")
-    unknown = sorted(set(indexes) - set(public_shares))
-    if unknown:
+    indexes = check_indexes([p.index for p in partials])
+    if unknown := sorted(set(indexes) - set(public_shares)):
         raise InvalidArgumentError(f"partials: trustees {unknown} have no public share")
     U, V = _point(U, "U"), _point(V, "V")
     bad = []
@@ -255,5 +325,5 @@ def combine(
             bad.append(p.index)
     if bad:
         raise PartialDecryptionError(sorted(bad))
-    lambdas = lagrange_at_zero(indexes)
-    return msm_g1([V, *(p.share for p in partials)], [Scalar(1), *(-lam for lam in lambdas)])
+    weights = [-lam for lam in lagrange_at_zero(indexes)]
+    return msm_g1([V, *(p.share for p in partials)], [Scalar(1), *weights])
