@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -46,6 +47,7 @@ from realdid.crypto._backend import (
 from realdid.crypto.checks import LinearCheck
 from realdid.crypto.groups import escrow_base, escrow_message_base, escrow_tdh2_base
 from realdid.crypto.suites import BLS12_381_SHA_256
+from realdid.crypto.threshold import KeyShare, PartialDecryption, combine, partial_decrypt
 from realdid.crypto.transcript import Transcript
 from realdid.errors import DecodeError, InvalidArgumentError, VerificationError
 
@@ -57,6 +59,8 @@ __all__ = [
     "ciphertext_equations",
     "encrypt",
     "handle_point",
+    "open_ciphertext",
+    "trustee_decrypt",
 ]
 
 _TDH2_DST = b"REALDID-V1-ESCROW-TDH2_H2S_"
@@ -223,3 +227,42 @@ def check_ciphertext(
     ciphertext_equations(ct, key, check)
     if not check.holds():
         raise VerificationError("escrow ciphertext: validity proof does not verify")
+
+
+def trustee_decrypt(
+    share: KeyShare, ct: EscrowCiphertext, key: EscrowKey, expected_label: EscrowLabel
+) -> PartialDecryption:
+    """A trustee's part of an opening: x_j·U with its Chaum–Pedersen proof.
+
+    Released only after the ciphertext's validity proof and its label (which
+    must name the service and request of the opening request) check out, so
+    a trustee is never a decryption oracle. The share is bound to the
+    ciphertext's id, so it cannot be replayed for another ciphertext.
+    """
+    check_ciphertext(ct, key, expected_label)
+    return partial_decrypt(share, ct.U, context=ct.ciphertext_id)
+
+
+def open_ciphertext(
+    ct: EscrowCiphertext,
+    partials: Sequence[PartialDecryption],
+    *,
+    key: EscrowKey,
+    public_shares: Mapping[int, G1],
+    threshold: int,
+) -> G1:
+    """Combine k trustees' shares: returns handle·Q_esc, which only the authority maps to a person.
+
+    Checks the ciphertext again, then every share's proof (a bad one is
+    named: PartialDecryptionError.bad_indexes); fewer than ``threshold``
+    shares is an InvalidArgumentError.
+    """
+    check_ciphertext(ct, key)
+    return combine(
+        partials,
+        ct.U,
+        V=ct.V,
+        public_shares=public_shares,
+        threshold=threshold,
+        context=ct.ciphertext_id,
+    )
