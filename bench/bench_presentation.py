@@ -34,6 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from tools.world import EPOCH, IDENTITY, MEDICAL, TODAY, forum_statement, world  # noqa: E402
 
+from realdid.crypto.dkg import run_ceremony, verify_transcript  # noqa: E402
+from realdid.crypto.escrow import EscrowKey, open_ciphertext, trustee_decrypt  # noqa: E402
 from realdid.crypto.presentation import (  # noqa: E402
     AttributeRef,
     CredentialRequest,
@@ -149,6 +151,46 @@ def anoncreds_figures(rounds: int) -> dict[str, float]:
     return out
 
 
+def trustee_figures(figures: dict[str, float], rounds: int, console: Console) -> None:
+    """DKG (n = 5, k = 3), one partial decryption with its proof, and the combination."""
+    ceremony = run_ceremony(5, 3)
+    figures["dkg n=5 k=3 (whole ceremony, all trustees)"] = median_ms(
+        lambda: run_ceremony(5, 3), rounds
+    )
+    figures["verify_transcript"] = median_ms(
+        lambda: verify_transcript(ceremony.params, ceremony.transcript), rounds
+    )
+    key = EscrowKey(ceremony.result.public_key)
+    base = forum_statement()
+    assert base.escrow is not None
+    statement = dataclasses.replace(base, escrow=dataclasses.replace(base.escrow, key=key))
+    verified = verify(statement, prove(statement, [world().alice.identity]))
+    ct = verified.escrow
+    assert ct is not None
+    label = ct.label
+    figures["partial decryption (+ ciphertext check, DLEQ proof)"] = median_ms(
+        lambda: trustee_decrypt(ceremony.key_shares[1], ct, key, label), rounds * 4
+    )
+    partials = [trustee_decrypt(ceremony.key_shares[j], ct, key, label) for j in (1, 3, 5)]
+    figures["combine 3 shares (+ verify each)"] = median_ms(
+        lambda: open_ciphertext(
+            ct, partials, key=key, public_shares=ceremony.result.public_shares, threshold=3
+        ),
+        rounds * 4,
+    )
+    table = Table(title="Trustees")
+    table.add_column("operation")
+    table.add_column("ms", justify="right")
+    for name in (
+        "dkg n=5 k=3 (whole ceremony, all trustees)",
+        "verify_transcript",
+        "partial decryption (+ ciphertext check, DLEQ proof)",
+        "combine 3 shares (+ verify each)",
+    ):
+        table.add_row(name, f"{figures[name]:.2f}")
+    console.print(table)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=30)
@@ -216,6 +258,8 @@ def main() -> None:
         f"{ratio:.2f} (target <= {BATCH_RATIO}: {'met' if ratio <= BATCH_RATIO else 'MISSED'})",
     )
     console.print(bt)
+
+    trustee_figures(figures, max(rounds // 4, 5), console)
 
     ac = anoncreds_figures(rounds)
     figures |= {f"anoncreds {k}": v for k, v in ac.items()}
