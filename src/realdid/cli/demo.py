@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from realdid.cli._demo_accountable import accountable_walk_through
 from realdid.cli._terminal import Terminal
 from realdid.crypto import BLS12_381_SHA_256, bbs, nym
 from realdid.crypto.randomness import random_scalar_octets
@@ -59,6 +60,7 @@ def run() -> None:
     term = Terminal()
     try:
         _walk_through(term)
+        accountable_walk_through(term)
     except RealDIDError as exc:  # a failure here is a bug; say so plainly
         term.abort(f"the walk-through failed: {exc}")
 
@@ -138,7 +140,7 @@ def _walk_through(term: Terminal) -> None:
 
     a1, a2 = pseudonyms["Forum A"]
     (b1,) = pseudonyms["Shop B"]
-    term.heading("4. What this shows")
+    term.heading("4. What the pseudonyms show")
     term.table(
         "pseudonyms",
         [

@@ -58,6 +58,7 @@ __all__ = [
     "check_ciphertext",
     "ciphertext_equations",
     "encrypt",
+    "handle_index_key",
     "handle_point",
     "open_ciphertext",
     "trustee_decrypt",
@@ -178,6 +179,16 @@ class EscrowCiphertext:
 def handle_point(handle: Scalar) -> G1:
     """M = handle·Q_esc: what an opening recovers, and what the authority indexes."""
     return escrow_message_base() * handle
+
+
+def handle_index_key(handle: bytes) -> bytes:
+    """The authority's index key for a citizen: handle·Q_esc, compressed (48 bytes).
+
+    An opening yields exactly this point (:func:`open_ciphertext`), so
+    ``encode_g1(opened)`` looks the citizen up; the handle itself never
+    leaves the authority and the credential.
+    """
+    return encode_g1(handle_point(decode_scalar(handle, "escrow handle")))
 
 
 def _tdh2_challenge(key: EscrowKey, label: EscrowLabel, points: tuple[G1, ...]) -> Scalar:
