@@ -35,6 +35,7 @@ from functools import cached_property
 
 from realdid.crypto._backend import (
     G1,
+    G1_IDENTITY,
     OCTET_POINT_G1,
     OCTET_SCALAR,
     Scalar,
@@ -73,6 +74,11 @@ class EscrowKey:
     """The trustees' joint public key y (from the DKG transcript on the ledger)."""
 
     y: G1 = field(repr=False)
+
+    def __post_init__(self) -> None:
+        if self.y == G1_IDENTITY or self.y == escrow_base():
+            # y = O would put handle·Q_esc in the clear; y = G has a known secret (1)
+            raise InvalidArgumentError("escrow key: a degenerate point")
 
     @classmethod
     def decode(cls, octets: bytes) -> EscrowKey:

@@ -72,6 +72,12 @@ class RangeParams:
     y: G2 = field(repr=False)
     signatures: tuple[G1, ...] = field(repr=False)
 
+    def __post_init__(self) -> None:
+        if not 2 <= self.base <= 1024 or not 1 <= self.digits <= 64:
+            raise InvalidArgumentError("range params: base or digit count out of range")
+        if self.base**self.digits >= 1 << 64 or len(self.signatures) != self.base:
+            raise InvalidArgumentError("range params: want u^ℓ < 2^64 and exactly u signatures")
+
     @property
     def bound(self) -> int:
         """u^ℓ: the proven interval is [0, bound)."""

@@ -33,7 +33,7 @@ from realdid.crypto._backend import (
     decode_scalar,
     encode_g1,
 )
-from realdid.crypto.credential import AttributeValue, Kind
+from realdid.crypto.credential import INTEGER_OFFSET, AttributeValue, Kind
 from realdid.crypto.escrow import EscrowCiphertext
 from realdid.crypto.presentation.statement import Statement
 from realdid.errors import DecodeError, InvalidArgumentError
@@ -179,6 +179,8 @@ def _read_disclosed(r: _Reader, statement: Statement, k: int) -> dict[str, Attri
         attribute = schema.attributes[i]
         if attribute.kind in (Kind.INTEGER, Kind.DATE):
             number = int.from_bytes(r.take(8, attribute.name), "big", signed=True)
+            if not -INTEGER_OFFSET <= number < INTEGER_OFFSET:
+                raise DecodeError(f"{attribute.name}: integer outside [-2^62, 2^62)")
             if attribute.kind is Kind.DATE:
                 try:
                     values[attribute.name] = _EPOCH + datetime.timedelta(days=number)

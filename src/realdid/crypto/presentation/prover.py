@@ -36,7 +36,7 @@ from realdid.crypto.presentation.encoding import (
     RangePart,
 )
 from realdid.crypto.presentation.statement import Statement
-from realdid.crypto.range_proof import RangeProver
+from realdid.crypto.range_proof import RangeParams, RangeProver
 from realdid.errors import InvalidArgumentError, StatementError
 
 __all__ = ["prove"]
@@ -59,6 +59,21 @@ def _check_credentials(statement: Statement, credentials: Sequence[Credential]) 
             raise StatementError(f"credential {k}: not from the requested issuer")
 
 
+#: Digests of range parameters this process has validated (a wallet checks each set once).
+_VALIDATED: set[bytes] = set()
+_VALIDATED_MAX = 64
+
+
+def _validate_once(params: RangeParams) -> None:
+    """A bad digit signature would make a proof fail exactly when a digit takes its
+    value, leaking it; so the prover checks every parameter set before first use."""
+    if params.digest not in _VALIDATED:
+        params.validate()
+        if len(_VALIDATED) >= _VALIDATED_MAX:
+            _VALIDATED.clear()
+        _VALIDATED.add(params.digest)
+
+
 def prove(statement: Statement, credentials: Sequence[Credential]) -> bytes:
     """A presentation of ``credentials`` for ``statement`` (bytes, see encoding.py).
 
@@ -67,6 +82,8 @@ def prove(statement: Statement, credentials: Sequence[Credential]) -> bytes:
     """
     layout = statement.layout
     _check_credentials(statement, credentials)
+    if statement.range_params is not None:
+        _validate_once(statement.range_params)
     api = statement.api
     values: list[Scalar | None] = [None] * layout.class_count
     for (k, i), slot in layout.classes.items():

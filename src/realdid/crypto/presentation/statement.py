@@ -59,7 +59,14 @@ class AttributeRef:
 
 @dataclass(frozen=True, slots=True)
 class RangePredicate:
-    """lower <= attribute <= upper (either bound may be None), on a hidden integer or date."""
+    """lower <= attribute <= upper (either bound may be None), on a hidden integer or date.
+
+    Each bound is proved as a difference in [0, u^ℓ) (the range parameters'
+    bound, 65536 for u = 16, ℓ = 4): "attribute >= a" proves
+    a <= attribute < a + u^ℓ, so a verifier also learns that cap, and a
+    value beyond it cannot be proved. For dates in days that is 179 years;
+    for other integers, choose parameters whose u^ℓ covers the domain.
+    """
 
     ref: AttributeRef
     lower: Bound | None = None
@@ -130,11 +137,33 @@ class Statement:
     def _is_disclosed(self, ref: AttributeRef) -> bool:
         return ref.attribute in self.credentials[ref.credential].disclosed
 
+    def _check_types(self) -> None:
+        """Everything a caller could get wrong in kind, refused with a typed error."""
+        if not isinstance(self.credentials, tuple) or not 1 <= len(self.credentials) <= 8:
+            raise InvalidArgumentError("statement: want a tuple of 1 to 8 credential requests")
+        for name in ("nonce", "context_id", "request_digest"):
+            value = getattr(self, name)
+            if not isinstance(value, bytes) or len(value) > 1024:
+                raise InvalidArgumentError(f"statement {name}: want bytes, at most 1024")
+        for k, req in enumerate(self.credentials):
+            if not isinstance(req, CredentialRequest) or not isinstance(req.schema, Schema):
+                raise InvalidArgumentError(f"credential {k}: want a CredentialRequest")
+            if not isinstance(req.issuer_pk, bytes) or not isinstance(req.disclosed, tuple):
+                raise InvalidArgumentError(f"credential {k}: issuer_pk bytes, disclosed a tuple")
+            req.schema.header(req.epoch)  # checks the epoch
+        refs = [p.ref for p in self.ranges] + [r for pair in self.equal for r in pair]
+        if self.escrow is not None:
+            refs.append(self.escrow.ref)
+        for ref in refs:
+            if not isinstance(ref, AttributeRef) or type(ref.credential) is not int:
+                raise InvalidArgumentError("attribute ref: want AttributeRef(int, str)")
+        if self.pseudonym_from is not None and type(self.pseudonym_from) is not int:
+            raise InvalidArgumentError("pseudonym_from: want an int or None")
+
     @cached_property
     def layout(self) -> Layout:
         """Validate the statement and derive the layout (raises InvalidArgumentError)."""
-        if not 1 <= len(self.credentials) <= 8:
-            raise InvalidArgumentError("statement: want 1 to 8 credentials")
+        self._check_types()
         hidden: list[tuple[int, ...]] = []
         for k, req in enumerate(self.credentials):
             if len(set(req.disclosed)) != len(req.disclosed):
@@ -218,27 +247,28 @@ class Statement:
         t.append(b"nonce", self.nonce)
         t.append(b"context_id", self.context_id)
         t.append(b"request", self.request_digest)
-        for req in self.credentials:
+        for k, req in enumerate(self.credentials):
             t.append(b"schema", req.schema.digest())
             t.append(b"issuer", req.issuer_pk)
             t.append_int(b"epoch", req.epoch)
-            t.append(b"disclosed", "\x00".join(req.disclosed).encode())
+            t.append_int(b"disclosed", len(req.disclosed))
+            for i in self.disclosed_indexes(k):  # schema order: the order of the encoding
+                t.append_int(b"disclosed index", i)
         t.append_int(b"pseudonym_from", -1 if self.pseudonym_from is None else self.pseudonym_from)
         for ref, dec in self.layout.decompositions:
-            t.append(b"range", f"{ref.credential}:{ref.attribute}".encode())
+            t.append_int(b"range credential", ref.credential)
+            t.append_int(b"range index", self.index(ref))
             t.append_int(b"alpha", dec.alpha)
             t.append(b"beta", dec.beta.to_bytes(16, "big", signed=True))
         if self.range_params is not None:
             t.append(b"range_params", self.range_params.digest)
         for left, right in self.equal:
-            t.append(
-                b"equal",
-                f"{left.credential}:{left.attribute}={right.credential}:{right.attribute}".encode(),
-            )
+            for ref in (left, right):
+                t.append_int(b"equal credential", ref.credential)
+                t.append_int(b"equal index", self.index(ref))
         if self.escrow is not None:
-            t.append(
-                b"escrow", f"{self.escrow.ref.credential}:{self.escrow.ref.attribute}".encode()
-            )
+            t.append_int(b"escrow credential", self.escrow.ref.credential)
+            t.append_int(b"escrow index", self.index(self.escrow.ref))
             t.append(b"escrow_key", self.escrow.key.digest)
             t.append(b"escrow_label", self.escrow.label.encode())
         return hashlib.sha256(t.digest_input()).digest()
