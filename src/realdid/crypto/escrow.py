@@ -28,7 +28,6 @@ name the other presentation.
 from __future__ import annotations
 
 import hashlib
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -43,10 +42,10 @@ from realdid.crypto._backend import (
     decode_g1,
     decode_scalar,
     encode_g1,
-    scalar_from_wide,
 )
 from realdid.crypto.checks import LinearCheck
 from realdid.crypto.groups import escrow_base, escrow_message_base, escrow_tdh2_base
+from realdid.crypto.randomness import random_scalar
 from realdid.crypto.suites import BLS12_381_SHA_256
 from realdid.crypto.threshold import KeyShare, PartialDecryption, combine, partial_decrypt
 from realdid.crypto.transcript import Transcript
@@ -205,20 +204,13 @@ def _tdh2_challenge(key: EscrowKey, label: EscrowLabel, points: tuple[G1, ...]) 
     return t.challenge(BLS12_381_SHA_256, _TDH2_DST)
 
 
-def _random_scalar() -> Scalar:
-    while True:
-        s = scalar_from_wide(secrets.token_bytes(48))
-        if not s.is_zero():
-            return s
-
-
 def encrypt(key: EscrowKey, handle: Scalar, label: EscrowLabel) -> tuple[EscrowCiphertext, Scalar]:
     """Encrypt handle·Q_esc under ``key`` for ``label``; returns (ciphertext, r).
 
     r is secret: the presentation's link proof needs it, then it is dropped.
     """
     G, G_hat = escrow_base(), escrow_tdh2_base()
-    r, s = _random_scalar(), _random_scalar()
+    r, s = random_scalar(), random_scalar()
     U, V, U_hat = G * r, handle_point(handle) + key.y * r, G_hat * r
     W, W_hat = G * s, G_hat * s
     e = _tdh2_challenge(key, label, (U, V, U_hat, W, W_hat))

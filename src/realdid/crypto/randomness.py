@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from realdid.crypto._backend import Scalar, scalar_from_wide
 from realdid.crypto.suites import EXPAND_LEN, Ciphersuite
 
-__all__ = ["UnsafeMockedRng", "calculate_random_scalars", "random_scalar_octets"]
+__all__ = ["UnsafeMockedRng", "calculate_random_scalars", "random_scalar", "random_scalar_octets"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +45,14 @@ def calculate_random_scalars(
     return [scalar_from_wide(v[i : i + EXPAND_LEN]) for i in range(0, out_len, EXPAND_LEN)]
 
 
-def random_scalar_octets() -> bytes:
-    """A fresh uniform non-zero scalar, 32 bytes: for prover nyms, signer entropy, keys."""
+def random_scalar() -> Scalar:
+    """A fresh uniform non-zero scalar from the CSPRNG (masks, blinds, nonces)."""
     while True:
         s = scalar_from_wide(secrets.token_bytes(EXPAND_LEN))
         if not s.is_zero():
-            return s.to_be_bytes()
+            return s
+
+
+def random_scalar_octets() -> bytes:
+    """:func:`random_scalar` as 32 bytes: for prover nyms, signer entropy, keys."""
+    return random_scalar().to_be_bytes()

@@ -56,6 +56,7 @@ from realdid.crypto._backend import (
     scalar_from_wide,
 )
 from realdid.crypto.checks import PairingCheck, random_weight
+from realdid.crypto.randomness import random_scalar
 from realdid.errors import DecodeError, InvalidArgumentError, StatementError, VerificationError
 
 __all__ = ["RangeDecomposition", "RangeParams", "RangeProver", "generate_range_params"]
@@ -178,9 +179,9 @@ class RangeProver:
             raise StatementError("a range predicate does not hold for the credential's value")
         u = params.base
         self.digits = [(t // u**j) % u for j in range(params.digits)]
-        self.v = [_random_nonzero() for _ in self.digits]
-        self.t_tilde = [_random_nonzero() for _ in self.digits]
-        s_tilde = [Scalar(0)] + [_random_nonzero() for _ in self.digits[1:]]
+        self.v = [random_scalar() for _ in self.digits]
+        self.t_tilde = [random_scalar() for _ in self.digits]
+        s_tilde = [Scalar(0)] + [random_scalar() for _ in self.digits[1:]]
         tail = Scalar(0)
         for j in range(1, params.digits):
             tail = tail + scalar_from_int(u**j) * s_tilde[j]
@@ -225,10 +226,3 @@ def add_range_equations(
                 (Vj, -challenge, y_key, params.y),
             )
         )
-
-
-def _random_nonzero() -> Scalar:
-    while True:
-        s = scalar_from_wide(secrets.token_bytes(48))
-        if not s.is_zero():
-            return s

@@ -17,10 +17,9 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 
-from realdid.crypto._backend import Scalar, msm_g1, scalar_from_wide
+from realdid.crypto._backend import Scalar, msm_g1
 from realdid.crypto._codec import octets_to_signature
 from realdid.crypto._core import proof_init
 from realdid.crypto.blind import signing_generators
@@ -36,17 +35,11 @@ from realdid.crypto.presentation.encoding import (
     RangePart,
 )
 from realdid.crypto.presentation.statement import Statement
+from realdid.crypto.randomness import random_scalar
 from realdid.crypto.range_proof import RangeParams, RangeProver
 from realdid.errors import InvalidArgumentError, StatementError
 
 __all__ = ["prove"]
-
-
-def _random() -> Scalar:
-    while True:
-        s = scalar_from_wide(secrets.token_bytes(48))
-        if not s.is_zero():
-            return s
 
 
 def _check_credentials(statement: Statement, credentials: Sequence[Credential]) -> None:
@@ -92,7 +85,7 @@ def prove(statement: Statement, credentials: Sequence[Credential]) -> bytes:
             values[slot] = value
         elif values[slot] != value:
             raise StatementError("credentials do not share the holder secret, or an equality fails")
-    masks = [_random() for _ in range(layout.class_count)]
+    masks = [random_scalar() for _ in range(layout.class_count)]
 
     # 3. commitments
     inits, signature_parts = [], []
@@ -100,7 +93,7 @@ def prove(statement: Statement, credentials: Sequence[Credential]) -> bytes:
         schema = req.schema
         generators = signing_generators(schema.L, 2 + schema.nym_count, api)
         A, e = octets_to_signature(cred.signature)
-        randoms = [_random() for _ in range(5)]
+        randoms = [random_scalar() for _ in range(5)]
         hidden = layout.hidden[k]
         randoms += [masks[layout.classes[(k, i)]] for i in hidden]
         header = schema.header(req.epoch)
@@ -133,7 +126,7 @@ def prove(statement: Statement, credentials: Sequence[Credential]) -> bytes:
         i = statement.index(ref)
         handle = credentials[ref.credential].scalars[i]
         ciphertext, r = encrypt(statement.escrow.key, handle, statement.escrow.label)
-        r_tilde = _random()
+        r_tilde = random_scalar()
         h_tilde = masks[layout.classes[(ref.credential, i)]]
         T_U = escrow_base() * r_tilde
         T_V = msm_g1((escrow_message_base(), statement.escrow.key.y), (h_tilde, r_tilde))
