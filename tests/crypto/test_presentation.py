@@ -48,7 +48,7 @@ from realdid.crypto.presentation import (
 )
 from realdid.errors import DecodeError, InvalidArgumentError, StatementError, VerificationError
 
-RELATIONS = ("disclose", "pseudonym", "range", "escrow", "equality")
+RELATIONS = ("disclose", "pseudonym", "range", "escrow", "equality", "public")
 
 
 def build(
@@ -100,6 +100,10 @@ def build(
         if "escrow" in relations
         else None,
         range_params=w.range_params if ranges else None,
+        equal_public=((AttributeRef(0, "nationality"), "CN"),)
+        + (((AttributeRef(1, "chronic_conditions"), "none"),) if count >= 2 else ())
+        if "public" in relations
+        else (),
     )  # fmt: skip
     return statement, credentials
 
@@ -198,6 +202,31 @@ def test_a_forced_holder_binding_does_not_verify() -> None:
     ))  # fmt: skip
     with pytest.raises(VerificationError):
         verify(statement, prove(statement, [w.alice.identity, foreign]))
+
+
+def test_a_false_public_equality_is_refused_and_forced_fails() -> None:
+    alice = world().alice.identity
+    statement = dataclasses.replace(
+        forum_statement(), equal_public=((AttributeRef(0, "nationality"), "US"),)
+    )
+    with pytest.raises(StatementError):
+        prove(statement, [alice])
+    forged = _lie(alice, "nationality", "US")
+    with pytest.raises(VerificationError):
+        verify(statement, prove(statement, [forged]))
+
+
+def test_a_public_equality_sends_no_value_and_binds_the_value() -> None:
+    alice = world().alice.identity
+    cn = dataclasses.replace(
+        forum_statement(), equal_public=((AttributeRef(0, "nationality"), "CN"),)
+    )
+    octets = prove(cn, [alice])
+    assert verify(cn, octets).disclosed == ({"region": "Beijing", "verified_resident": "true"},)
+    assert b"CN" not in octets
+    other = dataclasses.replace(cn, equal_public=((AttributeRef(0, "nationality"), "FR"),))
+    with pytest.raises(VerificationError):
+        verify(other, octets)
 
 
 # ------------------------------------------------------------------ soundness: tampering

@@ -78,6 +78,10 @@ def prove(statement: Statement, credentials: Sequence[Credential]) -> bytes:
     if statement.range_params is not None:
         _validate_once(statement.range_params)
     api = statement.api
+    for k, cred in enumerate(credentials):
+        for i, expected in statement.public_values(k).items():
+            if cred.scalars[i] != expected:
+                raise StatementError("an attribute does not equal the value asked for")
     values: list[Scalar | None] = [None] * layout.class_count
     for (k, i), slot in layout.classes.items():
         value = credentials[k].scalars[i]

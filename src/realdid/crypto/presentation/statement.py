@@ -15,13 +15,16 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from realdid.crypto._backend import Scalar
 from realdid.crypto._core import Api
 from realdid.crypto.credential import (
     INTEGER_OFFSET,
+    AttributeValue,
     Kind,
     Schema,
     credential_api,
     date_to_days,
+    encode_attribute,
 )
 from realdid.crypto.escrow import EscrowKey, EscrowLabel
 from realdid.crypto.range_proof import RangeDecomposition, RangeParams
@@ -114,6 +117,8 @@ class Statement:
     pseudonym_from: int | None = None
     ranges: tuple[RangePredicate, ...] = ()
     equal: tuple[tuple[AttributeRef, AttributeRef], ...] = ()
+    #: Hidden attributes proved equal to values the verifier states (not sent back).
+    equal_public: tuple[tuple[AttributeRef, AttributeValue], ...] = ()
     escrow: EscrowRequest | None = None
     range_params: RangeParams | None = field(default=None, repr=False)
     ciphersuite: Ciphersuite = BLS12_381_SHA_256
@@ -134,8 +139,22 @@ class Statement:
         schema = self.credentials[k].schema
         return sorted(schema.index(name) for name in self.credentials[k].disclosed)
 
+    def public_values(self, k: int) -> dict[int, Scalar]:
+        """Index -> scalar of credential k's attributes proved equal to public values."""
+        schema = self.credentials[k].schema
+        return {
+            schema.index(ref.attribute): encode_attribute(
+                schema.kind(ref.attribute), value, self.api
+            )
+            for ref, value in self.equal_public
+            if ref.credential == k
+        }
+
     def _is_disclosed(self, ref: AttributeRef) -> bool:
-        return ref.attribute in self.credentials[ref.credential].disclosed
+        """Disclosed or proved equal to a public value: not hidden in the BBS proof."""
+        if ref.attribute in self.credentials[ref.credential].disclosed:
+            return True
+        return any(r == ref for r, _ in self.equal_public)
 
     def _check_types(self) -> None:
         """Everything a caller could get wrong in kind, refused with a typed error."""
@@ -152,6 +171,7 @@ class Statement:
                 raise InvalidArgumentError(f"credential {k}: issuer_pk bytes, disclosed a tuple")
             req.schema.header(req.epoch)  # checks the epoch
         refs = [p.ref for p in self.ranges] + [r for pair in self.equal for r in pair]
+        refs += [ref for ref, _ in self.equal_public]
         if self.escrow is not None:
             refs.append(self.escrow.ref)
         for ref in refs:
@@ -171,7 +191,7 @@ class Statement:
             for name in req.disclosed:
                 if req.schema.kind(name) is Kind.HANDLE:
                     raise InvalidArgumentError("an escrow handle can never be disclosed")
-            shown = set(self.disclosed_indexes(k))
+            shown = set(self.disclosed_indexes(k)) | set(self.public_values(k))
             hidden.append(tuple(i for i in range(req.schema.size) if i not in shown))
         parent: dict[tuple[int, int], tuple[int, int]] = {
             (k, i): (k, i) for k, h in enumerate(hidden) for i in h
@@ -199,6 +219,15 @@ class Statement:
             if self.schema(left).kind(left.attribute) != self.schema(right).kind(right.attribute):
                 raise InvalidArgumentError("equality: attributes of different kinds")
             union((left.credential, self.index(left)), (right.credential, self.index(right)))
+        seen_public: set[AttributeRef] = set()
+        for ref, _ in self.equal_public:
+            self.index(ref)
+            kind = self.schema(ref).kind(ref.attribute)
+            if kind is Kind.HANDLE or ref.attribute in self.credentials[ref.credential].disclosed:
+                raise InvalidArgumentError("public equality: not on a handle or a disclosed value")
+            if ref in seen_public:
+                raise InvalidArgumentError("public equality: an attribute appears twice")
+            seen_public.add(ref)
         roots: dict[tuple[int, int], int] = {}
         classes: dict[tuple[int, int], int] = {}
         for k, h in enumerate(hidden):
@@ -266,6 +295,11 @@ class Statement:
             for ref in (left, right):
                 t.append_int(b"equal credential", ref.credential)
                 t.append_int(b"equal index", self.index(ref))
+        for k in range(len(self.credentials)):
+            for i, value in sorted(self.public_values(k).items()):
+                t.append_int(b"public credential", k)
+                t.append_int(b"public index", i)
+                t.append_scalars(b"public value", (value,))
         if self.escrow is not None:
             t.append_int(b"escrow credential", self.escrow.ref.credential)
             t.append_int(b"escrow index", self.index(self.escrow.ref))

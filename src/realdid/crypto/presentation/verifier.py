@@ -103,6 +103,8 @@ def _equations(statement: Statement, octets: bytes) -> tuple[Verified, LinearChe
             attribute = schema.attributes[i]
             m = encode_attribute(attribute.kind, p.disclosed[k][attribute.name], api)
             terms.append((H[i], -(c * m)))
+        for i, m in statement.public_values(k).items():
+            terms.append((H[i], -(c * m)))
         terms.append((proof.D, -proof.r3_hat))
         terms += [(H[j], -p.responses[layout.classes[(k, j)]]) for j in layout.hidden[k]]
         linear.add(terms)
