@@ -198,7 +198,7 @@ def main() -> None:
     args = parser.parse_args()
     rounds = max(args.rounds, 20)
     console = Console()
-    console.rule("[bold]RealDID presentations[/]  (BLS12-381-SHA-256, CCS08 u=16, l=4)")
+    console.rule("[bold]RealDID presentations[/]  (BLS12-381-SHA-256, CCS08 u=256, l=2)")
     w = world()
     figures: dict[str, float] = {}
 

@@ -161,7 +161,7 @@ def world() -> World:
         *issuers,
         alice=_holder(issuers, "Alice Li", datetime.date(1990, 3, 7)),
         bob=_holder(issuers, "Bob Wang", datetime.date(2010, 6, 1)),
-        range_params=generate_range_params(16, 4),
+        range_params=generate_range_params(256, 2),
         escrow_secret=escrow_secret,
         escrow_key=EscrowKey(BP1 * x),
     )

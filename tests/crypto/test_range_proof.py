@@ -57,7 +57,7 @@ def test_parameters_round_trip_and_validate() -> None:
     params = world().range_params
     decoded = RangeParams.decode(params.encode())
     assert decoded.encode() == params.encode()
-    assert decoded.bound == 16**4
+    assert decoded.bound == params.base**params.digits == 65536
     decoded.validate()
 
 

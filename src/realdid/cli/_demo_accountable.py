@@ -118,7 +118,7 @@ def accountable_walk_through(term: Terminal) -> None:
     credential = finalize_credential(
         pk, IDENTITY, EPOCH, citizen, signature, holder_secret, nym, entropy, blind
     )
-    range_params = generate_range_params(16, 4)
+    range_params = generate_range_params(256, 2)
     range_params.validate()
     term.note(
         "The authority signed 7 attributes including a random escrow handle it indexes; "

@@ -65,7 +65,7 @@ class RangePredicate:
     """lower <= attribute <= upper (either bound may be None), on a hidden integer or date.
 
     Each bound is proved as a difference in [0, u^ℓ) (the range parameters'
-    bound, 65536 for u = 16, ℓ = 4): "attribute >= a" proves
+    bound, 65536 for u = 256, ℓ = 2): "attribute >= a" proves
     a <= attribute < a + u^ℓ, so a verifier also learns that cap, and a
     value beyond it cannot be proved. For dates in days that is 179 years;
     for other integers, choose parameters whose u^ℓ covers the domain.
