@@ -1,0 +1,1 @@
+"""RealDID's ledger: a verifiable append-only registry (RFC 9162 log, C2SP notes)."""
