@@ -1,0 +1,162 @@
+"""C2SP tlog-checkpoint and tlog-cosignature.
+
+A checkpoint (https://c2sp.org/tlog-checkpoint) is the signed-note text
+
+    <origin>\\n<tree size, decimal>\\n<base64 root hash>\\n[<extension line>\\n ...]
+
+RealDID adds one extension line, ``realdid-state <base64 state root>``: the
+root of the sparse Merkle tree that commits to the registry's current state
+(:mod:`realdid.ledger.smt`), so lookups come with proofs.
+
+A cosignature (https://c2sp.org/tlog-cosignature, type 0x04) is a witness's
+statement "at this time, this is the largest tree consistent with all I have
+seen": an Ed25519 signature over ``cosignature/v1\\ntime <t>\\n`` followed by
+the checkpoint text; the signature line carries key ID || u64 t || signature.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+from typing import Final
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from realdid.errors import DecodeError, InvalidArgumentError
+from realdid.ledger.note import Signature, key_id
+from realdid.ledger.rfc9162 import HASH_SIZE
+
+__all__ = [
+    "ALG_COSIGNATURE_V1",
+    "STATE_EXTENSION",
+    "Checkpoint",
+    "CosignatureSigner",
+    "CosignatureVerifier",
+]
+
+ALG_COSIGNATURE_V1: Final = 0x04
+STATE_EXTENSION: Final = "realdid-state"
+_MAX_EXTENSIONS: Final = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    origin: str
+    size: int
+    root_hash: bytes
+    extensions: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.origin or "\n" in self.origin or not self.origin.isprintable():
+            raise InvalidArgumentError("checkpoint origin: want one non-empty printable line")
+        if type(self.size) is not int or not 0 <= self.size < 1 << 63:
+            raise InvalidArgumentError("checkpoint size: want an int in [0, 2^63)")
+        if len(self.root_hash) != HASH_SIZE:
+            raise InvalidArgumentError("checkpoint root: want 32 bytes")
+        if len(self.extensions) > _MAX_EXTENSIONS or any(
+            not e or "\n" in e or not e.isprintable() for e in self.extensions
+        ):
+            raise InvalidArgumentError("checkpoint extensions: want non-empty printable lines")
+
+    def text(self) -> str:
+        lines = [self.origin, str(self.size), base64.b64encode(self.root_hash).decode()]
+        return "".join(line + "\n" for line in (*lines, *self.extensions))
+
+    @property
+    def state_root(self) -> bytes | None:
+        """The registry-state root from the ``realdid-state`` extension, if present."""
+        for line in self.extensions:
+            name, _, value = line.partition(" ")
+            if name == STATE_EXTENSION:
+                try:
+                    root = base64.b64decode(value, validate=True)
+                except (binascii.Error, ValueError):
+                    return None
+                return root if len(root) == HASH_SIZE else None
+        return None
+
+    @classmethod
+    def parse(cls, text: str) -> Checkpoint:
+        """Strict: origin, size without leading zeros, base64 32-byte root, extensions."""
+        if not text.endswith("\n"):
+            raise DecodeError("checkpoint: must end with a newline")
+        lines = text[:-1].split("\n")
+        if len(lines) < 3:
+            raise DecodeError("checkpoint: want origin, size and root")
+        origin, size, root = lines[:3]
+        if not size.isdigit() or (size != "0" and size.startswith("0")) or len(size) > 19:
+            raise DecodeError("checkpoint: size must be decimal without leading zeros")
+        try:
+            root_hash = base64.b64decode(root, validate=True)
+            return cls(origin, int(size), root_hash, tuple(lines[3:]))
+        except (binascii.Error, ValueError, InvalidArgumentError) as exc:
+            raise DecodeError(f"checkpoint: {exc}") from None
+
+
+def _cosigned_message(checkpoint_text: str, timestamp: int) -> bytes:
+    return f"cosignature/v1\ntime {timestamp}\n".encode() + checkpoint_text.encode()
+
+
+@dataclass(frozen=True, slots=True)
+class CosignatureVerifier:
+    """A witness's public key (type 0x04)."""
+
+    name: str
+    public_key: bytes
+
+    @property
+    def key_id(self) -> bytes:
+        return key_id(self.name, ALG_COSIGNATURE_V1, self.public_key)
+
+    def encode(self) -> str:
+        raw = bytes([ALG_COSIGNATURE_V1]) + self.public_key
+        return f"{self.name}+{self.key_id.hex()}+{base64.b64encode(raw).decode()}"
+
+    def timestamp(self, signature: Signature) -> int:
+        if len(signature.data) != 8 + 64:
+            raise DecodeError("cosignature: want 8-byte time and 64-byte signature")
+        return int.from_bytes(signature.data[:8], "big")
+
+    def verify(self, text: str, signature: Signature) -> bool:
+        if signature.name != self.name or signature.key_id != self.key_id:
+            return False
+        if len(signature.data) != 72:
+            return False
+        timestamp = int.from_bytes(signature.data[:8], "big")
+        try:
+            Ed25519PublicKey.from_public_bytes(self.public_key).verify(
+                signature.data[8:], _cosigned_message(text, timestamp)
+            )
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class CosignatureSigner:
+    """A witness's signing key. Never share one key between two witnesses."""
+
+    name: str
+    private_key: Ed25519PrivateKey = field(repr=False)
+
+    @classmethod
+    def generate(cls, name: str) -> CosignatureSigner:
+        return cls(name, Ed25519PrivateKey.generate())
+
+    @classmethod
+    def from_seed(cls, name: str, seed: bytes) -> CosignatureSigner:
+        return cls(name, Ed25519PrivateKey.from_private_bytes(seed))
+
+    @property
+    def verifier(self) -> CosignatureVerifier:
+        public = self.private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return CosignatureVerifier(self.name, public)
+
+    def cosign(self, checkpoint_text: str, timestamp: int) -> Signature:
+        if type(timestamp) is not int or not 0 <= timestamp < 1 << 64:
+            raise InvalidArgumentError("cosignature time: want a u64")
+        signature = self.private_key.sign(_cosigned_message(checkpoint_text, timestamp))
+        return Signature(self.name, self.verifier.key_id, timestamp.to_bytes(8, "big") + signature)

@@ -1,0 +1,257 @@
+"""C2SP signed-note: text with named, key-identified signatures.
+
+https://c2sp.org/signed-note. A note is UTF-8 text ending in a newline,
+then an empty line, then one line per signature::
+
+    — <key name> <base64(key ID || signature)>
+
+The key ID is the first 4 bytes of SHA-256(key name || "\\n" || type || public
+key); type 0x01 is Ed25519 over the note text (this module), type 0x04 a
+tlog cosignature (:mod:`realdid.ledger.checkpoint`). Verifier keys are
+written ``name+hex(key ID)+base64(type || public key)``.
+
+Opening a note checks every signature whose (name, key ID) a known verifier
+has; signatures from unknown keys are ignored; the note is refused if no
+known key signed it, or if a known key's signature does not verify.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Final, Protocol
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
+
+from realdid.errors import DecodeError, InvalidArgumentError, VerificationError
+
+__all__ = [
+    "ALG_ED25519",
+    "Note",
+    "NoteSigner",
+    "NoteVerifier",
+    "Signature",
+    "SignatureVerifier",
+    "key_id",
+    "open_note",
+    "sign_note",
+]
+
+ALG_ED25519: Final = 0x01
+_DASH: Final = "\u2014 "
+_MAX_NOTE: Final = 1 << 20
+_MAX_SIGNATURES: Final = 100
+
+
+def key_id(name: str, key_type: int, public_key: bytes) -> bytes:
+    """The 4-byte key ID: SHA-256(name || "\\n" || type || public key)[:4]."""
+    return hashlib.sha256(name.encode() + b"\n" + bytes([key_type]) + public_key).digest()[:4]
+
+
+def _check_name(name: str) -> str:
+    if not name or any(c.isspace() or c == "+" for c in name):
+        raise InvalidArgumentError("note key name: want non-empty, no spaces, no '+'")
+    return name
+
+
+def _check_text(text: str) -> str:
+    if not text.endswith("\n") or "\n\n" in text or text.startswith("\n"):
+        raise InvalidArgumentError("note text: want lines ending in newlines, no empty line")
+    if any(ord(c) < 0x20 and c != "\n" for c in text):
+        raise InvalidArgumentError("note text: control characters are not allowed")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """One signature line: the key's name, its 4-byte ID, and the signature bytes."""
+
+    name: str
+    key_id: bytes
+    data: bytes
+
+    def line(self) -> str:
+        return f"{_DASH}{self.name} {base64.b64encode(self.key_id + self.data).decode()}\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    text: str
+    signatures: tuple[Signature, ...] = ()
+
+    def encode(self) -> bytes:
+        return (self.text + "\n" + "".join(s.line() for s in self.signatures)).encode()
+
+    @classmethod
+    def parse(cls, octets: bytes) -> Note:
+        """Split text and signatures at the last empty line; decode strictly."""
+        if len(octets) > _MAX_NOTE:
+            raise DecodeError("note: too large")
+        try:
+            whole = octets.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DecodeError("note: not UTF-8") from None
+        cut = whole.rfind("\n\n")
+        if cut < 0 or not whole.endswith("\n"):
+            raise DecodeError("note: no empty line before the signatures")
+        text, block = whole[: cut + 1], whole[cut + 2 :]
+        try:
+            _check_text(text)
+        except InvalidArgumentError as exc:
+            raise DecodeError(str(exc)) from None
+        lines = block.split("\n")[:-1]
+        if not lines or len(lines) > _MAX_SIGNATURES:
+            raise DecodeError("note: want 1 to 100 signature lines")
+        signatures = []
+        for line in lines:
+            if not line.startswith(_DASH):
+                raise DecodeError("note: signature line must start with an em dash and a space")
+            name, _, encoded = line[len(_DASH) :].partition(" ")
+            try:
+                raw = base64.b64decode(encoded, validate=True)
+                _check_name(name)
+            except (binascii.Error, ValueError, InvalidArgumentError):
+                raise DecodeError("note: malformed signature line") from None
+            if len(raw) < 5:
+                raise DecodeError("note: signature too short")
+            signatures.append(Signature(name, raw[:4], raw[4:]))
+        return cls(text, tuple(signatures))
+
+
+class SignatureVerifier(Protocol):
+    """What checks one kind of signature line (Ed25519 notes, cosignatures)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def key_id(self) -> bytes: ...
+
+    def verify(self, text: str, signature: Signature) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class NoteVerifier:
+    """An Ed25519 (type 0x01) note verifier key."""
+
+    name: str
+    public_key: bytes
+
+    @property
+    def key_id(self) -> bytes:
+        return key_id(self.name, ALG_ED25519, self.public_key)
+
+    def encode(self) -> str:
+        raw = bytes([ALG_ED25519]) + self.public_key
+        return f"{self.name}+{self.key_id.hex()}+{base64.b64encode(raw).decode()}"
+
+    @classmethod
+    def parse(cls, vkey: str) -> NoteVerifier:
+        """``name+hex(key ID)+base64(0x01 || public key)``: split on the first two '+'."""
+        name, _, rest = vkey.partition("+")
+        hex_id, _, encoded = rest.partition("+")
+        try:
+            _check_name(name)
+            raw = base64.b64decode(encoded, validate=True)
+            expected_id = bytes.fromhex(hex_id)
+        except (binascii.Error, ValueError, InvalidArgumentError):
+            raise DecodeError("verifier key: malformed") from None
+        if len(raw) != 33 or raw[0] != ALG_ED25519 or len(expected_id) != 4:
+            raise DecodeError("verifier key: want an Ed25519 (type 0x01) key")
+        verifier = cls(name, raw[1:])
+        if verifier.key_id != expected_id:
+            raise DecodeError("verifier key: key ID does not match the key")
+        return verifier
+
+    def verify(self, text: str, signature: Signature) -> bool:
+        if signature.name != self.name or signature.key_id != self.key_id:
+            return False
+        try:
+            Ed25519PublicKey.from_public_bytes(self.public_key).verify(
+                signature.data, text.encode()
+            )
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class NoteSigner:
+    """An Ed25519 note signer (the log's key)."""
+
+    name: str
+    private_key: Ed25519PrivateKey = field(repr=False)
+
+    @classmethod
+    def generate(cls, name: str) -> NoteSigner:
+        return cls(_check_name(name), Ed25519PrivateKey.generate())
+
+    @classmethod
+    def from_seed(cls, name: str, seed: bytes) -> NoteSigner:
+        return cls(_check_name(name), Ed25519PrivateKey.from_private_bytes(seed))
+
+    @classmethod
+    def parse(cls, skey: str) -> NoteSigner:
+        """``PRIVATE+KEY+name+hex(key ID)+base64(0x01 || seed)`` (the Go format)."""
+        parts = skey.split("+", 4)
+        if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
+            raise DecodeError("signer key: want PRIVATE+KEY+name+id+key")
+        try:
+            raw = base64.b64decode(parts[4], validate=True)
+        except (binascii.Error, ValueError):
+            raise DecodeError("signer key: malformed") from None
+        if len(raw) != 33 or raw[0] != ALG_ED25519:
+            raise DecodeError("signer key: want an Ed25519 (type 0x01) seed")
+        signer = cls.from_seed(parts[2], raw[1:])
+        if signer.verifier.key_id.hex() != parts[3]:
+            raise DecodeError("signer key: key ID does not match the key")
+        return signer
+
+    def seed(self) -> bytes:
+        return self.private_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+
+    @property
+    def verifier(self) -> NoteVerifier:
+        public = self.private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return NoteVerifier(self.name, public)
+
+    def sign(self, text: str) -> Signature:
+        return Signature(self.name, self.verifier.key_id, self.private_key.sign(text.encode()))
+
+
+def sign_note(
+    text: str, signers: Iterable[NoteSigner], existing: Sequence[Signature] = ()
+) -> bytes:
+    """The signed note: ``text`` (checked) with a signature from each signer."""
+    _check_text(text)
+    return Note(text, (*existing, *(s.sign(text) for s in signers))).encode()
+
+
+def open_note(
+    octets: bytes, verifiers: Iterable[SignatureVerifier]
+) -> tuple[Note, list[SignatureVerifier]]:
+    """Parse a note and check its signatures; returns the note and the verifiers that
+    signed it. Raises VerificationError if a known key's signature fails or none signed."""
+    note = Note.parse(octets)
+    known = {(v.name, v.key_id): v for v in verifiers}
+    signed: list[SignatureVerifier] = []
+    for signature in note.signatures:
+        verifier = known.get((signature.name, signature.key_id))
+        if verifier is None:
+            continue
+        if not verifier.verify(note.text, signature):
+            raise VerificationError(f"note: the signature of {signature.name} does not verify")
+        signed.append(verifier)
+    if not signed:
+        raise VerificationError("note: no known key signed it")
+    return note, signed
