@@ -58,9 +58,15 @@ def test_unknown_keys_are_ignored_but_a_known_bad_signature_fails() -> None:
 
 @pytest.mark.parametrize(
     "note",
-    [b"no signatures\n", b"text\n\n", b"text\n\nnot a dash line\n", b"\xff\n\n\xe2\x80\x94 a AAAA\n",
-     b"text\n\n\xe2\x80\x94 name !!notbase64\n", b"text\n\n\xe2\x80\x94 name QUJD\n"],
-)  # fmt: skip
+    [
+        b"no signatures\n",
+        b"text\n\n",
+        b"text\n\nnot a dash line\n",
+        b"\xff\n\n\xe2\x80\x94 a AAAA\n",
+        b"text\n\n\xe2\x80\x94 name !!notbase64\n",
+        b"text\n\n\xe2\x80\x94 name QUJD\n",
+    ],
+)
 def test_malformed_notes_are_decode_errors(note: bytes) -> None:
     with pytest.raises(DecodeError):
         Note.parse(note)
@@ -72,8 +78,10 @@ def test_checkpoint_text_round_trips_and_is_strict() -> None:
     )
     assert Checkpoint.parse(cp.text()) == cp
     assert cp.state_root == bytes(32)
-    for bad in ("o\n042\n" + "A" * 43 + "=\n", "o\n1\nAAAA\n", "o\n1\n", "o\n-1\n" + "A" * 43 + "=\n",
-                "o\n1\n" + "A" * 43 + "=", "\n1\n" + "A" * 43 + "=\n"):  # fmt: skip
+    root = "A" * 43 + "="
+    bads = ("o\n042\n" + root + "\n", "o\n1\nAAAA\n", "o\n1\n", "o\n-1\n" + root + "\n",
+            "o\n1\n" + root, "\n1\n" + root + "\n")  # fmt: skip
+    for bad in bads:
         with pytest.raises(DecodeError):
             Checkpoint.parse(bad)
     with pytest.raises(InvalidArgumentError):
