@@ -13,6 +13,7 @@ from __future__ import annotations
 __all__ = [
     "DecodeError",
     "InvalidArgumentError",
+    "PermissionDeniedError",
     "RealDIDError",
     "StatementError",
     "VerificationError",
@@ -50,3 +51,8 @@ class StatementError(RealDIDError):
     """The holder's credentials do not satisfy what was asked (an age, a validity
     date, an equality), so no proof is made. A wallet shows this as a refusal;
     it never reveals which value failed to the relying party."""
+
+
+class PermissionDeniedError(RealDIDError):
+    """The author of a ledger write lacks the admission (role, key) it needs.
+    Nothing was written."""

@@ -1,0 +1,370 @@
+"""Registry entries: typed bodies, one envelope, signed by the author's DID key.
+
+An entry is RFC 8785 canonical JSON::
+
+    {"v": 1, "type": "issuer.key", "author": "did:realdid:hospital-1",
+     "key": "did:realdid:hospital-1#ledger-1", "time": 1764000000,
+     "body": {...}, "sig": "<base64url Ed25519 over the canonical entry without sig>"}
+
+The leaf of the log is the canonical bytes of the whole entry, so its hash
+commits to the signature too. Bodies are strict (unknown fields, wrong
+types and malformed keys are refused) and carry no personal data: the
+ledger grows with institutions and openings, never with citizens.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from enum import StrEnum
+from typing import Annotated, Any, Final, Literal
+
+import rfc8785
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from realdid.crypto._codec import octets_to_pubkey
+from realdid.crypto.escrow import EscrowKey
+from realdid.errors import DecodeError, InvalidArgumentError, RealDIDError, VerificationError
+
+__all__ = [
+    "BODIES",
+    "MAX_ENTRY_BYTES",
+    "AdmitBody",
+    "AttributeSpec",
+    "DidDocument",
+    "DidUpdateBody",
+    "Entry",
+    "EntryType",
+    "EpochBody",
+    "GenesisBody",
+    "IssuerKeyBody",
+    "OpeningRequestBody",
+    "OpeningShareBody",
+    "Permissions",
+    "RetireBody",
+    "Role",
+    "SchemaBody",
+    "ServiceBody",
+    "TrusteeMember",
+    "TrusteesBody",
+    "b64url",
+    "decode_entry",
+    "public_jwk",
+    "sign_entry",
+    "unb64url",
+]
+
+MAX_ENTRY_BYTES: Final = 256 * 1024
+DID_PATTERN: Final = r"^did:realdid:[a-z0-9][a-z0-9.-]{0,63}$"
+_DID = re.compile(DID_PATTERN)
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def unb64url(text: str, what: str = "value") -> bytes:
+    if not isinstance(text, str) or not re.fullmatch(r"[A-Za-z0-9_-]*", text):
+        raise DecodeError(f"{what}: not base64url")
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raise DecodeError(f"{what}: not base64url") from None
+
+
+class Role(StrEnum):
+    AUTHORITY = "authority"
+    ISSUER = "issuer"
+    SERVICE = "service"
+    TRUSTEE = "trustee"
+    COURT = "court"
+
+
+class EntryType(StrEnum):
+    GENESIS = "authority.genesis"
+    ADMIT = "authority.admit"
+    DID_UPDATE = "did.update"
+    SCHEMA = "schema"
+    ISSUER_KEY = "issuer.key"
+    SERVICE = "service.registration"
+    TRUSTEES = "trustees"
+    EPOCH = "epoch"
+    RETIRE = "retire"
+    OPENING_REQUEST = "opening.request"
+    OPENING_SHARE = "opening.share"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+Did = Annotated[str, Field(pattern=DID_PATTERN)]
+Name = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:/#-]+$")]
+
+
+def _bytes_field(value: str, length: int | None, what: str) -> str:
+    raw = unb64url(value, what)
+    if length is not None and len(raw) != length:
+        raise ValueError(f"{what}: want {length} bytes")
+    return value
+
+
+class Jwk(_Strict):
+    kty: Literal["OKP"]
+    crv: Literal["Ed25519"]
+    x: str
+
+    @field_validator("x")
+    @classmethod
+    def _x(cls, v: str) -> str:
+        return _bytes_field(v, 32, "Ed25519 key")
+
+
+class VerificationMethod(_Strict):
+    id: Annotated[str, Field(max_length=200)]
+    type: Literal["JsonWebKey"]
+    controller: Did
+    publicKeyJwk: Jwk  # noqa: N815  (DID Core's name)
+
+
+class DidDocument(_Strict):
+    """A W3C DID Core document, the subset institutions need: Ed25519 keys
+    (JsonWebKey) and the relationships that say which may sign ledger entries."""
+
+    id: Did
+    verificationMethod: tuple[VerificationMethod, ...] = Field(min_length=1, max_length=16)  # noqa: N815
+    authentication: tuple[str, ...] = Field(min_length=1, max_length=16)
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+
+    def key(self, key_id: str) -> bytes:
+        """The raw Ed25519 key of ``key_id`` if it is an authentication key."""
+        if key_id not in self.authentication:
+            raise VerificationError(f"key {key_id}: not an authentication key of {self.id}")
+        for method in self.verificationMethod:
+            if method.id == key_id and method.controller == self.id:
+                return unb64url(method.publicKeyJwk.x)
+        raise VerificationError(f"key {key_id}: not in the DID document of {self.id}")
+
+    def model_post_init(self, context: Any, /) -> None:
+        for method in self.verificationMethod:
+            if not method.id.startswith(self.id + "#"):
+                raise ValueError("verification method ids must be <did>#<fragment>")
+
+
+class GenesisBody(_Strict):
+    origin: Annotated[str, Field(min_length=1, max_length=200)]
+    document: DidDocument
+
+
+class AdmitBody(_Strict):
+    role: Role
+    document: DidDocument
+
+
+class DidUpdateBody(_Strict):
+    document: DidDocument
+
+
+class AttributeSpec(_Strict):
+    name: Name
+    kind: Literal["text", "bytes", "integer", "date", "handle"]
+
+
+class SchemaBody(_Strict):
+    schema_id: Name
+    attributes: tuple[AttributeSpec, ...] = Field(min_length=1, max_length=64)
+    nym_count: Annotated[int, Field(ge=0, le=64)] = 0
+
+
+class IssuerKeyBody(_Strict):
+    key_id: Annotated[str, Field(max_length=200)]
+    ciphersuite: Literal["BLS12-381-SHA-256", "BLS12-381-SHAKE-256"]
+    public_key: str
+    schemas: tuple[Name, ...] = Field(min_length=1, max_length=32)
+    valid_from_epoch: Annotated[int, Field(ge=0, lt=2**32)]
+
+    @field_validator("public_key")
+    @classmethod
+    def _pk(cls, v: str) -> str:
+        try:
+            octets_to_pubkey(unb64url(v, "issuer key"))  # a G2 point, in the subgroup, not O
+        except RealDIDError as exc:
+            raise ValueError(str(exc)) from None
+        return v
+
+
+class Permissions(_Strict):
+    """What a service may ask for: per schema, attributes to disclose and to bound."""
+
+    disclose: dict[Name, tuple[Name, ...]] = Field(default_factory=dict)
+    predicates: dict[Name, tuple[Name, ...]] = Field(default_factory=dict)
+    equal_public: dict[Name, tuple[Name, ...]] = Field(default_factory=dict)
+    pseudonym: bool = True
+    escrow: Literal["required", "optional", "none"] = "none"
+    purposes: tuple[Name, ...] = ()
+
+
+class ServiceBody(_Strict):
+    service: Did
+    context_id: Annotated[str, Field(min_length=1, max_length=200)]
+    permissions: Permissions
+
+
+class TrusteeMember(_Strict):
+    index: Annotated[int, Field(ge=1, le=255)]
+    did: Did
+
+
+class TrusteesBody(_Strict):
+    members: tuple[TrusteeMember, ...] = Field(min_length=1, max_length=255)
+    threshold: Annotated[int, Field(ge=1, le=255)]
+    session_id: str
+    transcript_hash: str
+    joint_key: str
+
+    @field_validator("transcript_hash")
+    @classmethod
+    def _th(cls, v: str) -> str:
+        return _bytes_field(v, 32, "transcript hash")
+
+    @field_validator("joint_key")
+    @classmethod
+    def _jk(cls, v: str) -> str:
+        try:
+            EscrowKey.decode(unb64url(v, "joint key"))
+        except RealDIDError as exc:
+            raise ValueError(str(exc)) from None
+        return v
+
+
+class EpochBody(_Strict):
+    epoch: Annotated[int, Field(ge=0, lt=2**32)]
+    starts: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    range_params_digest: str | None = None
+
+
+class RetireBody(_Strict):
+    state_key: Annotated[str, Field(min_length=1, max_length=300)]
+    reason: Annotated[str, Field(max_length=500)]
+
+
+class OpeningRequestBody(_Strict):
+    case: Annotated[str, Field(min_length=1, max_length=200)]
+    warrant_digest: str
+    service: Did
+    statement: str  # base64url of the statement the presentation answered (public inputs)
+    presentation: str
+
+    @field_validator("warrant_digest")
+    @classmethod
+    def _wd(cls, v: str) -> str:
+        return _bytes_field(v, 32, "warrant digest")
+
+
+class OpeningShareBody(_Strict):
+    request: Annotated[int, Field(ge=0)]
+    share: str
+
+    @field_validator("share")
+    @classmethod
+    def _share(cls, v: str) -> str:
+        return _bytes_field(v, 114, "partial decryption")
+
+
+BODIES: Final[dict[EntryType, type[_Strict]]] = {
+    EntryType.GENESIS: GenesisBody,
+    EntryType.ADMIT: AdmitBody,
+    EntryType.DID_UPDATE: DidUpdateBody,
+    EntryType.SCHEMA: SchemaBody,
+    EntryType.ISSUER_KEY: IssuerKeyBody,
+    EntryType.SERVICE: ServiceBody,
+    EntryType.TRUSTEES: TrusteesBody,
+    EntryType.EPOCH: EpochBody,
+    EntryType.RETIRE: RetireBody,
+    EntryType.OPENING_REQUEST: OpeningRequestBody,
+    EntryType.OPENING_SHARE: OpeningShareBody,
+}
+
+
+class Entry(_Strict):
+    v: Literal[1]
+    type: EntryType
+    author: Did
+    key: Annotated[str, Field(max_length=200)]
+    time: Annotated[int, Field(ge=0, lt=2**53)]
+    body: dict[str, Any]
+    sig: str
+
+    def typed_body(self) -> _Strict:
+        """The body as its typed model (validated in JSON mode, as it travels)."""
+        try:
+            return BODIES[self.type].model_validate_json(rfc8785.dumps(self.body))
+        except ValidationError as exc:
+            raise DecodeError(f"entry body ({self.type}): {_first_error(exc)}") from None
+
+    def signed_bytes(self) -> bytes:
+        return rfc8785.dumps(self.model_dump(mode="json", exclude={"sig"}))
+
+    def encode(self) -> bytes:
+        return rfc8785.dumps(self.model_dump(mode="json"))
+
+    def verify_signature(self, public_key: bytes) -> None:
+        try:
+            Ed25519PublicKey.from_public_bytes(public_key).verify(
+                unb64url(self.sig, "sig"), self.signed_bytes()
+            )
+        except (InvalidSignature, ValueError, DecodeError):
+            raise VerificationError(f"entry by {self.author}: signature does not verify") from None
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(p) for p in error["loc"])
+    return f"{where}: {error['msg']}" if where else str(error["msg"])
+
+
+def decode_entry(octets: bytes) -> Entry:
+    """Parse and validate an entry's bytes: size, JSON, canonical form, envelope, body."""
+    if not isinstance(octets, bytes) or len(octets) > MAX_ENTRY_BYTES:
+        raise DecodeError(f"entry: want bytes, at most {MAX_ENTRY_BYTES}")
+    try:
+        json.loads(octets)  # a plain JSON syntax error reads better than pydantic's
+        entry = Entry.model_validate_json(octets)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DecodeError(f"entry: not JSON ({exc.__class__.__name__})") from None
+    except ValidationError as exc:
+        raise DecodeError(f"entry: {_first_error(exc)}") from None
+    if entry.encode() != octets:
+        raise DecodeError("entry: not in RFC 8785 canonical form")
+    entry.typed_body()
+    return entry
+
+
+def sign_entry(
+    kind: EntryType,
+    author: str,
+    key_id: str,
+    private_key: Ed25519PrivateKey,
+    body: BaseModel | dict[str, Any],
+    time: int,
+) -> bytes:
+    """Build, check and sign an entry; returns its canonical bytes (the log leaf)."""
+    if not _DID.match(author):
+        raise InvalidArgumentError("author: not a did:realdid DID")
+    body_json = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
+    unsigned = {"v": 1, "type": kind.value, "author": author, "key": key_id, "time": time,
+                "body": body_json}  # fmt: skip
+    signature = private_key.sign(rfc8785.dumps(unsigned))
+    octets = rfc8785.dumps({**unsigned, "sig": b64url(signature)})
+    decode_entry(octets)  # the same checks a reader applies
+    return octets
+
+
+def public_jwk(private_key: Ed25519PrivateKey) -> dict[str, str]:
+    raw = private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return {"kty": "OKP", "crv": "Ed25519", "x": b64url(raw)}

@@ -1,0 +1,288 @@
+"""The registry: the ledger's current state, and who may write what.
+
+Entries are applied in log order. :meth:`Registry.check` decides whether an
+entry may be appended next (signature by a current authentication key of an
+admitted author, role allowed for the type, the body consistent with the
+state); :meth:`Registry.apply` does the same, then updates the state. A
+refused entry changes nothing.
+
+    type                   who may write it
+    authority.genesis      the authority, as entry 0 only (self-signed)
+    authority.admit        the authority (institutions: issuers, services, trustees, courts)
+    did.update             the DID's owner, or the authority
+    schema                 the authority
+    issuer.key             an issuer (or the authority) for its own DID
+    service.registration   the authority: permissions are granted, not claimed
+    trustees, epoch        the authority
+    retire                 the authority (anything), an owner (its own keys and DID)
+    opening.request        a court, for a registered service
+    opening.share          a trustee of the current set, for a recorded request
+
+Every write updates the sparse Merkle tree of state keys, whose root each
+checkpoint carries, so a reader can prove "this service may ask for these
+attributes", "this key is not retired", or "there is no such service".
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from realdid.errors import InvalidArgumentError, PermissionDeniedError, VerificationError
+from realdid.ledger.entries import (
+    AdmitBody,
+    DidDocument,
+    DidUpdateBody,
+    Entry,
+    EntryType,
+    EpochBody,
+    GenesisBody,
+    IssuerKeyBody,
+    OpeningRequestBody,
+    OpeningShareBody,
+    RetireBody,
+    Role,
+    SchemaBody,
+    ServiceBody,
+    TrusteesBody,
+    decode_entry,
+)
+from realdid.ledger.rfc9162 import hash_leaf
+from realdid.ledger.smt import SparseMerkleTree, lookup_value
+
+__all__ = ["Institution", "Registry", "state_key_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class Institution:
+    did: str
+    role: Role
+    document: DidDocument
+
+
+def state_key_of(entry: Entry) -> str | None:
+    """The state key an entry sets (None for opening requests and shares, which are events)."""
+    body = entry.typed_body()
+    match body:
+        case GenesisBody() | AdmitBody() | DidUpdateBody():
+            return f"did:{body.document.id}"
+        case SchemaBody():
+            return f"schema:{body.schema_id}"
+        case IssuerKeyBody():
+            return f"issuer-key:{body.key_id}"
+        case ServiceBody():
+            return f"service:{body.service}"
+        case TrusteesBody():
+            return "trustees"
+        case EpochBody():
+            return "epoch"
+        case RetireBody():
+            return body.state_key
+    return None
+
+
+@dataclass
+class Registry:
+    size: int = 0
+    origin: str | None = None
+    institutions: dict[str, Institution] = field(default_factory=dict)
+    schemas: dict[str, SchemaBody] = field(default_factory=dict)
+    issuer_keys: dict[str, tuple[str, IssuerKeyBody]] = field(default_factory=dict)
+    services: dict[str, ServiceBody] = field(default_factory=dict)
+    trustees: TrusteesBody | None = None
+    epoch: EpochBody | None = None
+    retired: set[str] = field(default_factory=set)
+    opening_requests: set[int] = field(default_factory=set)
+    state: SparseMerkleTree = field(default_factory=SparseMerkleTree)
+
+    # ------------------------------------------------------------------ checks
+
+    def _author(self, entry: Entry) -> Institution:
+        if entry.type is EntryType.GENESIS:
+            if self.size != 0:
+                raise PermissionDeniedError("genesis: only as the first entry")
+            body = entry.typed_body()
+            assert isinstance(body, GenesisBody)
+            if body.document.id != entry.author:
+                raise PermissionDeniedError("genesis: the authority must sign its own document")
+            return Institution(entry.author, Role.AUTHORITY, body.document)
+        if self.size == 0:
+            raise PermissionDeniedError("the first entry must be the authority's genesis")
+        who = self.institutions.get(entry.author)
+        if who is None:
+            raise PermissionDeniedError(f"{entry.author} is not admitted to the ledger")
+        if f"did:{who.did}" in self.retired:
+            raise PermissionDeniedError(f"{entry.author} has been retired")
+        return who
+
+    def check(self, octets: bytes) -> Entry:
+        """Decode ``octets`` and decide whether it may be the next entry.
+
+        Raises DecodeError (malformed), VerificationError (bad signature),
+        PermissionDeniedError (author lacks the admission) or
+        InvalidArgumentError (inconsistent with the state). Changes nothing.
+        """
+        entry = decode_entry(octets)
+        who = self._author(entry)
+        try:
+            key = who.document.key(entry.key)
+        except VerificationError as exc:  # not a current authentication key of the author
+            raise PermissionDeniedError(str(exc)) from None
+        entry.verify_signature(key)
+        self._check_rules(entry, who)
+        return entry
+
+    def _require(self, who: Institution, *roles: Role) -> None:
+        if who.role not in roles:
+            allowed = " or ".join(r.value for r in roles)
+            raise PermissionDeniedError(
+                f"{who.did} ({who.role.value}) may not write this; {allowed} may"
+            )
+
+    def _check_rules(self, entry: Entry, who: Institution) -> None:
+        body = entry.typed_body()
+        match body:
+            case GenesisBody():
+                pass
+            case AdmitBody():
+                self._require(who, Role.AUTHORITY)
+                if body.role is Role.AUTHORITY or body.document.id in self.institutions:
+                    raise InvalidArgumentError("admit: already admitted, or a second authority")
+            case DidUpdateBody():
+                if body.document.id != who.did:
+                    self._require(who, Role.AUTHORITY)
+                if body.document.id not in self.institutions:
+                    raise InvalidArgumentError("did.update: no such institution")
+            case SchemaBody():
+                self._require(who, Role.AUTHORITY)
+                if body.schema_id in self.schemas:
+                    raise InvalidArgumentError("schema: ids are immutable; publish a new id")
+                if len({a.name for a in body.attributes}) != len(body.attributes):
+                    raise InvalidArgumentError("schema: attribute names repeat")
+            case IssuerKeyBody():
+                self._require(who, Role.ISSUER, Role.AUTHORITY)
+                if not body.key_id.startswith(who.did + "#"):
+                    raise PermissionDeniedError("issuer.key: an issuer publishes only its own keys")
+                if body.key_id in self.issuer_keys:
+                    raise InvalidArgumentError("issuer.key: key id already used")
+                for schema in body.schemas:
+                    if schema not in self.schemas:
+                        raise InvalidArgumentError(f"issuer.key: unknown schema {schema}")
+            case ServiceBody():
+                self._require(who, Role.AUTHORITY)
+                self._check_service(body)
+            case TrusteesBody():
+                self._require(who, Role.AUTHORITY)
+                dids = [m.did for m in body.members]
+                indexes = [m.index for m in body.members]
+                if len(set(indexes)) != len(indexes) or body.threshold > len(indexes):
+                    raise InvalidArgumentError("trustees: indexes repeat or threshold above n")
+                for did in dids:
+                    member = self.institutions.get(did)
+                    if member is None or member.role is not Role.TRUSTEE:
+                        raise InvalidArgumentError(f"trustees: {did} is not an admitted trustee")
+            case EpochBody():
+                self._require(who, Role.AUTHORITY)
+                if self.epoch is not None and body.epoch <= self.epoch.epoch:
+                    raise InvalidArgumentError("epoch: epochs only increase")
+                try:
+                    datetime.date.fromisoformat(body.starts)
+                except ValueError:
+                    raise InvalidArgumentError("epoch: not a date") from None
+            case RetireBody():
+                self._check_retire(body, who)
+            case OpeningRequestBody():
+                self._require(who, Role.COURT)
+                if body.service not in self.services:
+                    raise InvalidArgumentError("opening.request: no such registered service")
+            case OpeningShareBody():
+                self._require(who, Role.TRUSTEE)
+                if self.trustees is None or who.did not in {m.did for m in self.trustees.members}:
+                    raise PermissionDeniedError("opening.share: not in the current trustee set")
+                if body.request not in self.opening_requests:
+                    raise InvalidArgumentError("opening.share: no such opening request")
+
+    def _check_service(self, body: ServiceBody) -> None:
+        member = self.institutions.get(body.service)
+        if member is None or member.role is not Role.SERVICE:
+            raise InvalidArgumentError(f"service: {body.service} is not an admitted service")
+        if body.context_id != body.service:
+            raise InvalidArgumentError("service: the context id is the service's DID")
+        p = body.permissions
+        for kind, grants in (("disclose", p.disclose), ("predicates", p.predicates),
+                             ("equal_public", p.equal_public)):  # fmt: skip
+            for schema_id, names in grants.items():
+                schema = self.schemas.get(schema_id)
+                if schema is None:
+                    raise InvalidArgumentError(f"service: unknown schema {schema_id}")
+                kinds = {a.name: a.kind for a in schema.attributes}
+                for name in names:
+                    if name not in kinds:
+                        raise InvalidArgumentError(f"service: {schema_id} has no {name}")
+                    if kinds[name] == "handle":
+                        raise InvalidArgumentError("service: an escrow handle is never disclosed")
+                    if kind == "predicates" and kinds[name] not in ("integer", "date"):
+                        raise InvalidArgumentError(f"service: no predicate on {kinds[name]}")
+
+    def _check_retire(self, body: RetireBody, who: Institution) -> None:
+        if body.state_key in self.retired:
+            raise InvalidArgumentError("retire: already retired")
+        if self.state.get(body.state_key) is None:
+            raise InvalidArgumentError("retire: no such state key")
+        if who.role is Role.AUTHORITY:
+            return
+        own = (f"did:{who.did}", f"service:{who.did}")
+        if body.state_key in own or body.state_key.startswith(f"issuer-key:{who.did}#"):
+            return
+        raise PermissionDeniedError("retire: only the authority, or an owner for its own keys")
+
+    # ------------------------------------------------------------------ apply
+
+    def apply(self, octets: bytes) -> Entry:
+        """Check, then apply ``octets`` as entry number ``size``."""
+        entry = self.check(octets)
+        body = entry.typed_body()
+        index = self.size
+        match body:
+            case GenesisBody():
+                self.origin = body.origin
+                self.institutions[entry.author] = Institution(
+                    entry.author, Role.AUTHORITY, body.document
+                )
+            case AdmitBody():
+                self.institutions[body.document.id] = Institution(
+                    body.document.id, body.role, body.document
+                )
+            case DidUpdateBody():
+                old = self.institutions[body.document.id]
+                self.institutions[old.did] = Institution(old.did, old.role, body.document)
+            case SchemaBody():
+                self.schemas[body.schema_id] = body
+            case IssuerKeyBody():
+                self.issuer_keys[body.key_id] = (entry.author, body)
+            case ServiceBody():
+                self.services[body.service] = body
+            case TrusteesBody():
+                self.trustees = body
+            case EpochBody():
+                self.epoch = body
+            case RetireBody():
+                self.retired.add(body.state_key)
+            case OpeningRequestBody():
+                self.opening_requests.add(index)
+        key = state_key_of(entry)
+        if key is not None:
+            self.state.set(key, lookup_value(index, hash_leaf(octets)))
+        self.size += 1
+        return entry
+
+    def replay(self, entries: list[bytes]) -> None:
+        for octets in entries:
+            self.apply(octets)
+
+    def require_live(self, state_key: str) -> None:
+        """Raise unless ``state_key`` exists and is not retired."""
+        if self.state.get(state_key) is None:
+            raise InvalidArgumentError(f"{state_key}: not on the ledger")
+        if state_key in self.retired:
+            raise InvalidArgumentError(f"{state_key}: retired")

@@ -1,0 +1,246 @@
+"""Entries and the registry's admission rules: who may write what, and nothing
+changes when a write is refused."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import rfc8785
+from tools.ledger_world import T0, ledger_world
+
+from realdid.errors import (
+    DecodeError,
+    InvalidArgumentError,
+    PermissionDeniedError,
+    RealDIDError,
+    VerificationError,
+)
+from realdid.ledger.entries import EntryType, b64url, decode_entry
+from realdid.ledger.registry import Registry
+from realdid.ledger.smt import SmtProof, verify_lookup
+
+
+def _registry() -> Registry:
+    r = Registry()
+    r.replay(list(ledger_world().setup))
+    return r
+
+
+def _refused(r: Registry, entry: bytes, error: type[RealDIDError]) -> None:
+    before = (r.size, r.state.root, dict(r.institutions), set(r.retired))
+    with pytest.raises(error):
+        r.apply(entry)
+    assert (r.size, r.state.root, dict(r.institutions), set(r.retired)) == before
+
+
+def test_the_setup_builds_the_expected_state() -> None:
+    w, r = ledger_world(), _registry()
+    assert r.origin == "ledger.realdid.example/v1"
+    assert r.institutions[w.forum.did].role.value == "service"
+    assert f"{w.hospital.did}#bbs-1" in r.issuer_keys
+    assert r.services[w.forum.did].permissions.escrow == "required"
+    assert r.trustees is not None
+    assert r.trustees.threshold == 2
+    for key in (f"did:{w.hospital.did}", "schema:realdid:medical:v1", f"service:{w.forum.did}"):
+        value = r.state.get(key)
+        assert value is not None
+        verify_lookup(r.state.root, key, value, SmtProof.decode(r.state.prove(key).encode()))
+    verify_lookup(
+        r.state.root,
+        "service:did:realdid:nobody",
+        None,
+        r.state.prove("service:did:realdid:nobody"),
+    )
+    with pytest.raises(VerificationError):
+        verify_lookup(
+            r.state.root,
+            "service:did:realdid:nobody",
+            b"x" * 40,
+            r.state.prove("service:did:realdid:nobody"),
+        )
+
+
+def test_an_outsider_cannot_write() -> None:
+    w, r = ledger_world(), _registry()
+    _refused(
+        r,
+        w.outsider.sign(EntryType.EPOCH, {"epoch": 12, "starts": "2026-12-01"}, T0),
+        PermissionDeniedError,
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "kind", "body"),
+    [
+        (
+            "forum",
+            EntryType.SCHEMA,
+            {"schema_id": "x:v1", "attributes": [{"name": "a", "kind": "text"}]},
+        ),
+        ("hospital", EntryType.EPOCH, {"epoch": 12, "starts": "2026-12-01"}),
+        ("court", EntryType.ADMIT, None),
+        ("forum", EntryType.OPENING_REQUEST, None),
+        ("court", EntryType.OPENING_SHARE, {"request": 0, "share": b64url(bytes(114))}),
+    ],
+)
+def test_roles_are_enforced(who: str, kind: EntryType, body: dict[str, object] | None) -> None:
+    w, r = ledger_world(), _registry()
+    if kind is EntryType.ADMIT:
+        body = {"role": "issuer", "document": w.outsider.document().model_dump(mode="json")}
+    if kind is EntryType.OPENING_REQUEST:
+        body = {
+            "case": "c-1",
+            "warrant_digest": b64url(bytes(32)),
+            "service": w.forum.did,
+            "statement": "",
+            "presentation": "",
+        }
+    assert body is not None
+    _refused(r, getattr(w, who).sign(kind, body, T0), PermissionDeniedError)
+
+
+def test_an_issuer_publishes_only_its_own_keys() -> None:
+    w, r = ledger_world(), _registry()
+    body = {
+        "key_id": f"{w.forum.did}#bbs-9",
+        "ciphersuite": "BLS12-381-SHA-256",
+        "public_key": b64url(w.bbs_pk),
+        "schemas": ["realdid:medical:v1"],
+        "valid_from_epoch": 1,
+    }
+    _refused(r, w.hospital.sign(EntryType.ISSUER_KEY, body, T0), PermissionDeniedError)
+
+
+def test_content_rules() -> None:
+    w, r = ledger_world(), _registry()
+    cases = [
+        w.authority.sign(
+            EntryType.SCHEMA,
+            {"schema_id": "realdid:medical:v1", "attributes": [{"name": "a", "kind": "text"}]},
+            T0,
+        ),
+        w.authority.sign(
+            EntryType.SERVICE,
+            {
+                "service": w.forum.did,
+                "context_id": w.forum.did,
+                "permissions": {"disclose": {"realdid:medical:v1": ["no-such"]}},
+            },
+            T0,
+        ),
+        w.authority.sign(
+            EntryType.SERVICE,
+            {"service": w.hospital.did, "context_id": w.hospital.did, "permissions": {}},
+            T0,
+        ),
+        w.authority.sign(
+            EntryType.SERVICE,
+            {"service": w.forum.did, "context_id": "other", "permissions": {}},
+            T0,
+        ),
+        w.authority.sign(
+            EntryType.SERVICE,
+            {
+                "service": w.forum.did,
+                "context_id": w.forum.did,
+                "permissions": {"predicates": {"realdid:medical:v1": ["blood_type"]}},
+            },
+            T0,
+        ),
+        w.authority.sign(EntryType.EPOCH, {"epoch": 11, "starts": "2026-12-01"}, T0),
+        w.authority.sign(EntryType.RETIRE, {"state_key": "issuer-key:nope", "reason": "x"}, T0),
+        w.trustees[0].sign(
+            EntryType.OPENING_SHARE, {"request": 3, "share": b64url(bytes(114))}, T0
+        ),
+    ]
+    for entry in cases:
+        _refused(r, entry, InvalidArgumentError)
+
+
+def test_signatures_canonical_form_and_bodies_are_checked() -> None:
+    w, r = ledger_world(), _registry()
+    good = w.authority.sign(EntryType.EPOCH, {"epoch": 12, "starts": "2026-12-01"}, T0)
+    data = json.loads(good)
+    forged = dict(data, body={"epoch": 13, "starts": "2026-12-01"})
+    _refused(r, rfc8785.dumps(forged), VerificationError)
+    _refused(r, json.dumps(data, indent=1).encode(), DecodeError)  # not canonical
+    _refused(r, rfc8785.dumps(dict(data, body={**data["body"], "extra": 1})), DecodeError)
+    _refused(r, rfc8785.dumps(dict(data, key=f"{w.authority.did}#other")), PermissionDeniedError)
+    _refused(r, b"\xff not json", DecodeError)
+    _refused(r, b"x" * (300 * 1024), DecodeError)
+    with pytest.raises(DecodeError):  # an issuer key that is not a G2 point
+        w.hospital.sign(
+            EntryType.ISSUER_KEY,
+            {
+                "key_id": f"{w.hospital.did}#k",
+                "ciphersuite": "BLS12-381-SHA-256",
+                "public_key": b64url(bytes(96)),
+                "schemas": ["realdid:medical:v1"],
+                "valid_from_epoch": 1,
+            },
+            T0,
+        )
+    r.apply(good)
+    assert decode_entry(good).typed_body()
+
+
+def test_genesis_only_first_and_self_signed() -> None:
+    w, r = ledger_world(), _registry()
+    _refused(r, w.setup[0], PermissionDeniedError)
+    empty = Registry()
+    _refused(empty, w.setup[1], PermissionDeniedError)
+
+
+def test_retirement_by_owner_and_its_effect() -> None:
+    w, r = ledger_world(), _registry()
+    key = f"issuer-key:{w.hospital.did}#bbs-1"
+    _refused(
+        r,
+        w.forum.sign(EntryType.RETIRE, {"state_key": key, "reason": "x"}, T0),
+        PermissionDeniedError,
+    )
+    r.apply(w.hospital.sign(EntryType.RETIRE, {"state_key": key, "reason": "compromised"}, T0))
+    with pytest.raises(InvalidArgumentError):
+        r.require_live(key)
+    r.apply(
+        w.authority.sign(
+            EntryType.RETIRE, {"state_key": f"did:{w.forum.did}", "reason": "closed"}, T0
+        )
+    )
+    _refused(
+        r,
+        w.forum.sign(
+            EntryType.DID_UPDATE, {"document": w.forum.document().model_dump(mode="json")}, T0
+        ),
+        PermissionDeniedError,
+    )
+
+
+def test_openings_by_courts_and_trustees() -> None:
+    w, r = ledger_world(), _registry()
+    request = w.court.sign(
+        EntryType.OPENING_REQUEST,
+        {
+            "case": "2026-CR-0042",
+            "warrant_digest": b64url(bytes(32)),
+            "service": w.forum.did,
+            "statement": b64url(b"s"),
+            "presentation": b64url(b"p"),
+        },
+        T0,
+    )
+    r.apply(request)
+    index = r.size - 1
+    r.apply(
+        w.trustees[0].sign(
+            EntryType.OPENING_SHARE, {"request": index, "share": b64url(bytes(114))}, T0
+        )
+    )
+    _refused(
+        r,
+        w.outsider.sign(
+            EntryType.OPENING_SHARE, {"request": index, "share": b64url(bytes(114))}, T0
+        ),
+        PermissionDeniedError,
+    )

@@ -1,0 +1,134 @@
+"""A small ledger world for tests and benchmarks: an authority and its institutions,
+and the entries that set them up (genesis, admissions, a schema, an issuer key,
+a service with its permissions, trustees, an epoch)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from functools import cache
+
+from realdid.crypto import bbs
+from realdid.crypto._backend import BP1
+from realdid.crypto.escrow import EscrowKey
+from realdid.crypto.randomness import random_scalar
+from realdid.ledger.entries import EntryType, Role, b64url
+from realdid.ledger.identity import LedgerIdentity
+
+ORIGIN = "ledger.realdid.example/v1"
+T0 = 1_764_000_000
+
+
+@dataclass(frozen=True)
+class LedgerWorld:
+    authority: LedgerIdentity
+    hospital: LedgerIdentity
+    forum: LedgerIdentity
+    court: LedgerIdentity
+    trustees: tuple[LedgerIdentity, ...]
+    outsider: LedgerIdentity
+    bbs_pk: bytes = field(repr=False)
+    setup: tuple[bytes, ...] = field(repr=False)
+
+
+def _identity(name: str) -> LedgerIdentity:
+    return LedgerIdentity.generate(f"did:realdid:{name}", name)
+
+
+@cache
+def ledger_world() -> LedgerWorld:
+    authority, hospital, forum, court = (
+        _identity(n) for n in ("authority", "hospital-1", "forum-a", "court-1")
+    )
+    trustees = tuple(_identity(f"trustee-{i}") for i in range(1, 4))
+    outsider = _identity("outsider")
+    bbs_pk = bbs.sk_to_pk(bbs.key_gen(secrets.token_bytes(32)))
+    t = T0
+    entries = [
+        authority.sign(
+            EntryType.GENESIS,
+            {"origin": ORIGIN, "document": authority.document().model_dump(mode="json")},
+            t,
+        )
+    ]
+    for who, role in (
+        (hospital, Role.ISSUER),
+        (forum, Role.SERVICE),
+        (court, Role.COURT),
+        *((tr, Role.TRUSTEE) for tr in trustees),
+    ):
+        t += 1
+        entries.append(
+            authority.sign(
+                EntryType.ADMIT,
+                {"role": role.value, "document": who.document().model_dump(mode="json")},
+                t,
+            )
+        )
+    t += 1
+    entries.append(
+        authority.sign(
+            EntryType.SCHEMA,
+            {
+                "schema_id": "realdid:medical:v1",
+                "attributes": [
+                    {"name": "blood_type", "kind": "text"},
+                    {"name": "allergies", "kind": "text"},
+                    {"name": "birth_date", "kind": "date"},
+                ],
+            },
+            t,
+        )
+    )
+    t += 1
+    entries.append(
+        hospital.sign(
+            EntryType.ISSUER_KEY,
+            {
+                "key_id": f"{hospital.did}#bbs-1",
+                "ciphersuite": "BLS12-381-SHA-256",
+                "public_key": b64url(bbs_pk),
+                "schemas": ["realdid:medical:v1"],
+                "valid_from_epoch": 11,
+            },
+            t,
+        )
+    )
+    t += 1
+    entries.append(
+        authority.sign(
+            EntryType.SERVICE,
+            {
+                "service": forum.did,
+                "context_id": forum.did,
+                "permissions": {
+                    "disclose": {"realdid:medical:v1": ["blood_type"]},
+                    "predicates": {"realdid:medical:v1": ["birth_date"]},
+                    "pseudonym": True,
+                    "escrow": "required",
+                    "purposes": ["registration"],
+                },
+            },
+            t,
+        )
+    )
+    t += 1
+    joint = EscrowKey(BP1 * random_scalar())
+    entries.append(
+        authority.sign(
+            EntryType.TRUSTEES,
+            {
+                "members": [{"index": i + 1, "did": tr.did} for i, tr in enumerate(trustees)],
+                "threshold": 2,
+                "session_id": "trustees-2026",
+                "transcript_hash": b64url(bytes(32)),
+                "joint_key": b64url(joint.encode()),
+            },
+            t,
+        )
+    )
+    t += 1
+    entries.append(authority.sign(EntryType.EPOCH, {"epoch": 11, "starts": "2026-11-01"}, t))
+    return LedgerWorld(
+        authority, hospital, forum, court, trustees, outsider, bbs_pk, tuple(entries)
+    )
