@@ -99,7 +99,8 @@ def test_checkpoints_are_kept(store: SqlStore) -> None:
 _WRITER = """
 import sys
 from realdid.ledger.stores.sql import SqlStore
-store = SqlStore.postgres(sys.argv[2]) if sys.argv[1] == "postgres" else SqlStore.sqlite(sys.argv[2])
+kind, target = sys.argv[1:3]
+store = SqlStore.postgres(target) if kind == "postgres" else SqlStore.sqlite(target)
 print("ready", flush=True)
 i = store.size()
 while True:
