@@ -102,6 +102,13 @@ class SparseMerkleTree:
             current = _node(left, right)
             self._nodes[(height + 1, prefix >> 1)] = current
 
+    def copy(self) -> SparseMerkleTree:
+        """A snapshot (for answering lookups against an older checkpoint)."""
+        twin = SparseMerkleTree()
+        twin._nodes = dict(self._nodes)
+        twin._values = dict(self._values)
+        return twin
+
     def prove(self, key: str) -> SmtProof:
         path = _path(key)
         return SmtProof(tuple(self._get(h, (path >> h) ^ 1) for h in range(DEPTH)))

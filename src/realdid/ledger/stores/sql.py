@@ -113,7 +113,10 @@ class SqlStore:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Writers take the write lock at BEGIN; readers never do (in WAL mode they
+            # read the last commit without blocking, even inside a writer's validation).
+            write = conn.get_execution_options().get("realdid_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return cls(engine)
 
@@ -123,8 +126,10 @@ class SqlStore:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
-            yield conn
+        with self.engine.connect() as conn:
+            conn.execution_options(realdid_write=True)
+            with conn.begin():
+                yield conn
 
     def _size(self, conn: Connection, *, lock: bool = False) -> int:
         query = select(_meta.c.size).where(_meta.c.id == 1)

@@ -1,0 +1,178 @@
+"""The light client: trusts a log only as far as it can check it.
+
+It keeps the last checkpoint it trusted and, on every read:
+
+1. accepts a checkpoint only with the log's signature and at least ``quorum``
+   cosignatures from its configured witnesses;
+2. moves forward only with a consistency proof from the trusted checkpoint
+   (equal size: equal root) — a rewritten, truncated, reordered or forked
+   log fails here, and the two conflicting signed checkpoints are kept as
+   :attr:`LightClient.evidence`;
+3. checks every entry it returns with an inclusion proof against the
+   trusted root, and every lookup with a state proof against the trusted
+   checkpoint's ``realdid-state`` root.
+
+Clients that gossip checkpoints (:meth:`LightClient.compare`) also catch a
+log showing them different views; with a witness quorum such a split view
+cannot even be cosigned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from realdid.errors import DecodeError, RealDIDError, VerificationError
+from realdid.ledger.checkpoint import Checkpoint, CosignatureVerifier
+from realdid.ledger.entries import Entry, decode_entry
+from realdid.ledger.log import Lookup
+from realdid.ledger.note import NoteVerifier, open_note
+from realdid.ledger.registry import state_key_of
+from realdid.ledger.rfc9162 import hash_leaf, verify_consistency, verify_inclusion
+from realdid.ledger.smt import SmtProof, lookup_value, verify_lookup
+
+__all__ = ["ForkDetectedError", "LightClient", "LogSource", "TrustPolicy"]
+
+
+class ForkDetectedError(VerificationError):
+    """Two signed checkpoints that cannot both be true; ``evidence`` holds both notes."""
+
+    def __init__(self, message: str, evidence: tuple[bytes, bytes]) -> None:
+        self.evidence = evidence
+        super().__init__(message)
+
+
+class LogSource(Protocol):
+    """Where a client reads from: the log in process, or its HTTP API."""
+
+    def latest_checkpoint(self) -> bytes: ...
+
+    def consistency_proof(self, size1: int, size2: int) -> list[bytes]: ...
+
+    def inclusion_proof(self, index: int, size: int) -> list[bytes]: ...
+
+    def entry(self, index: int) -> bytes: ...
+
+    def lookup(self, key: str) -> Lookup: ...
+
+
+@dataclass(frozen=True)
+class TrustPolicy:
+    """What a client is configured with: the origin, the log's key, witnesses, quorum."""
+
+    origin: str
+    log_key: NoteVerifier
+    witnesses: tuple[CosignatureVerifier, ...] = ()
+    quorum: int = 0
+
+
+@dataclass
+class LightClient:
+    policy: TrustPolicy
+    source: LogSource
+    trusted: Checkpoint | None = None
+    trusted_note: bytes | None = None
+    evidence: list[tuple[bytes, bytes]] = field(default_factory=list)
+
+    def verify_checkpoint(self, note: bytes) -> Checkpoint:
+        """The log's signature and a quorum of witness cosignatures, or VerificationError."""
+        try:
+            parsed, _ = open_note(note, [self.policy.log_key])
+            cp = Checkpoint.parse(parsed.text)
+        except DecodeError as exc:
+            raise VerificationError(f"checkpoint: {exc}") from None
+        if cp.origin != self.policy.origin:
+            raise VerificationError("checkpoint: another log's origin")
+        cosigned = 0
+        if self.policy.witnesses:
+            try:
+                _, signers = open_note(note, self.policy.witnesses)
+                cosigned = len({s.name for s in signers})
+            except VerificationError:
+                cosigned = 0
+        if cosigned < self.policy.quorum:
+            raise VerificationError(
+                f"checkpoint: {cosigned} witness cosignatures, want {self.policy.quorum}"
+            )
+        return cp
+
+    def _fork(self, message: str, other: bytes) -> ForkDetectedError:
+        assert self.trusted_note is not None
+        pair = (self.trusted_note, other)
+        self.evidence.append(pair)
+        return ForkDetectedError(message, pair)
+
+    def accept(self, note: bytes) -> Checkpoint:
+        """Move the trusted checkpoint to ``note`` if it extends it (or equals it)."""
+        cp = self.verify_checkpoint(note)
+        if self.trusted is None:
+            self.trusted, self.trusted_note = cp, note
+            return cp
+        old = self.trusted
+        if cp.size < old.size:
+            try:
+                verify_consistency(
+                    cp.size,
+                    old.size,
+                    self.source.consistency_proof(cp.size, old.size),
+                    cp.root_hash,
+                    old.root_hash,
+                )
+            except RealDIDError:
+                raise self._fork(
+                    "an older checkpoint that the trusted one does not extend", note
+                ) from None
+            return old  # an old view: keep ours
+        if cp.size == old.size:
+            if cp.root_hash != old.root_hash or cp.state_root != old.state_root:
+                raise self._fork("two different trees of the same size", note)
+            return old
+        try:
+            proof = self.source.consistency_proof(old.size, cp.size)
+            verify_consistency(old.size, cp.size, proof, old.root_hash, cp.root_hash)
+        except RealDIDError:
+            raise self._fork("the new checkpoint does not extend the trusted one", note) from None
+        self.trusted, self.trusted_note = cp, note
+        return cp
+
+    def update(self) -> Checkpoint:
+        return self.accept(self.source.latest_checkpoint())
+
+    def compare(self, peer_note: bytes) -> None:
+        """Gossip: check a checkpoint another client trusts against ours."""
+        self.accept(peer_note)
+
+    def entry(self, index: int) -> Entry:
+        """Entry ``index``, proved included in the trusted tree."""
+        cp = self._current()
+        octets = self.source.entry(index)
+        proof = self.source.inclusion_proof(index, cp.size)
+        verify_inclusion(index, cp.size, hash_leaf(octets), proof, cp.root_hash)
+        return decode_entry(octets)
+
+    def _current(self) -> Checkpoint:
+        return self.update() if self.trusted is None else self.trusted
+
+    def lookup(self, key: str) -> Entry | None:
+        """``key``'s latest entry (None: no such key), with inclusion and state proofs."""
+        answer = self.source.lookup(key)
+        cp = self.verify_checkpoint(answer.checkpoint)
+        self.accept(answer.checkpoint)  # consistent with what we trust (older, equal or newer)
+        state_root = cp.state_root
+        if state_root is None or answer.key != key:
+            raise VerificationError("lookup: no state root, or an answer for another key")
+        proof = SmtProof.decode(answer.state_proof)
+        if answer.index is None or answer.entry is None:
+            verify_lookup(state_root, key, None, proof)
+            return None
+        leaf = hash_leaf(answer.entry)
+        verify_lookup(state_root, key, lookup_value(answer.index, leaf), proof)
+        verify_inclusion(answer.index, cp.size, leaf, answer.inclusion, cp.root_hash)
+        entry = decode_entry(answer.entry)
+        if state_key_of(entry) != key:
+            raise VerificationError("lookup: the entry is not for that key")
+        return entry
+
+    def entries(self, indexes: Sequence[int]) -> list[Entry]:
+        return [self.entry(i) for i in indexes]

@@ -1,0 +1,158 @@
+"""The log operator: appends admitted entries, signs checkpoints, serves proofs.
+
+1. ``append``: inside the store's write transaction, bring the registry up
+   to the index the entry will get (other processes may have written), then
+   check the entry against it; the store commits, and only then is the
+   entry acknowledged and applied.
+2. ``checkpoint``: sign (origin, size, root, ``realdid-state`` root) as a
+   C2SP note and keep a snapshot of the state tree for lookups against it.
+3. ``cosign``: offer the checkpoint to each witness with a consistency proof
+   from the size it last cosigned; attach the cosignatures it returns.
+4. Proofs: inclusion, consistency, and lookups (an entry, its inclusion
+   proof and its state proof, against one checkpoint).
+
+The log is trusted for nothing: everything it serves is checked by the
+light client (:mod:`realdid.ledger.client`).
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from realdid.errors import InvalidArgumentError
+from realdid.ledger.checkpoint import STATE_EXTENSION, Checkpoint
+from realdid.ledger.note import Note, NoteSigner, sign_note
+from realdid.ledger.registry import Registry
+from realdid.ledger.rfc9162 import consistency_proof, inclusion_proof
+from realdid.ledger.smt import SparseMerkleTree
+from realdid.ledger.stores.base import LedgerStore
+from realdid.ledger.witness import Witness, WitnessRefusalError
+
+__all__ = ["Log", "Lookup"]
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """A state key's latest entry (or its absence), with every proof, at one checkpoint."""
+
+    checkpoint: bytes  # the signed (cosigned) note
+    key: str
+    index: int | None
+    entry: bytes | None
+    inclusion: tuple[bytes, ...]
+    state_proof: bytes
+
+
+class Log:
+    def __init__(self, store: LedgerStore, signer: NoteSigner) -> None:
+        self.store = store
+        self.signer = signer
+        self.registry = Registry()
+        self._lock = threading.RLock()
+        self._snapshots: dict[int, tuple[bytes, SparseMerkleTree]] = {}
+        self._sync_to(store.size())
+
+    @property
+    def origin(self) -> str:
+        if self.registry.origin is None:
+            raise InvalidArgumentError("log: no genesis entry yet")
+        return self.registry.origin
+
+    def _sync_to(self, size: int) -> None:
+        """Replay entries other writers committed, up to ``size``."""
+        if self.registry.size < size:
+            for octets in self.store.entries(self.registry.size, size):
+                self.registry.apply(octets)
+
+    def append(self, entry: bytes) -> int:
+        """Append ``entry`` if its author may write it; returns its index once committed.
+
+        Raises what Registry.check raises (nothing is written then), or StoreError.
+        """
+        with self._lock:
+
+            def validate(index: int) -> None:
+                self._sync_to(index)
+                self.registry.check(entry)
+
+            index = self.store.append(entry, validate)
+            self.registry.apply(entry)
+            return index
+
+    def checkpoint(self) -> bytes:
+        """Sign a checkpoint of the current log and registry state; returns the note."""
+        with self._lock:
+            size = self.store.size()
+            self._sync_to(size)
+            state = base64.b64encode(self.registry.state.root).decode()
+            cp = Checkpoint(
+                self.origin, size, self.store.root(size), (f"{STATE_EXTENSION} {state}",)
+            )
+            note = sign_note(cp.text(), [self.signer])
+            self.store.save_checkpoint(size, note)
+            self._snapshots = {size: (note, self.registry.state.copy())}
+            return note
+
+    def cosign(self, witnesses: Sequence[Witness]) -> bytes:
+        """Collect cosignatures on the latest checkpoint; store and return the cosigned note.
+
+        A witness that refuses (it saw a different history, or is behind and
+        the retry fails too) simply adds no cosignature: clients requiring a
+        quorum then refuse the checkpoint.
+        """
+        with self._lock:
+            note = self.store.latest_checkpoint()
+            if note is None:
+                note = self.checkpoint()
+            parsed = Note.parse(note)
+            cp = Checkpoint.parse(parsed.text)
+            signatures = list(parsed.signatures)
+            for witness in witnesses:
+                stored = witness.state.get(cp.origin)
+                old = 0 if stored is None else stored[0]
+                try:
+                    proof = consistency_proof(self.store, old, cp.size) if 0 < old < cp.size else []
+                    signatures.append(witness.add_checkpoint(old, proof, note))
+                except (WitnessRefusalError, InvalidArgumentError):
+                    continue
+            cosigned = Note(parsed.text, tuple(signatures)).encode()
+            self.store.save_checkpoint(cp.size, cosigned)
+            if cp.size in self._snapshots:
+                self._snapshots[cp.size] = (cosigned, self._snapshots[cp.size][1])
+            return cosigned
+
+    def latest_checkpoint(self) -> bytes:
+        note = self.store.latest_checkpoint()
+        return self.checkpoint() if note is None else note
+
+    def entry(self, index: int) -> bytes:
+        return self.store.entry(index)
+
+    def inclusion_proof(self, index: int, size: int) -> list[bytes]:
+        return inclusion_proof(self.store, index, size)
+
+    def consistency_proof(self, size1: int, size2: int) -> list[bytes]:
+        return consistency_proof(self.store, size1, size2)
+
+    def lookup(self, key: str) -> Lookup:
+        """``key``'s latest entry at the latest checkpoint, with inclusion and state proofs."""
+        with self._lock:
+            note = self.latest_checkpoint()
+            cp = Checkpoint.parse(Note.parse(note).text)
+            snapshot = self._snapshots.get(cp.size)
+            if snapshot is None:  # e.g. after a restart: rebuild the state at that size
+                replayed = Registry()
+                replayed.replay(self.store.entries(0, cp.size))
+                snapshot = (note, replayed.state)
+                self._snapshots[cp.size] = snapshot
+            state = snapshot[1]
+            value = state.get(key)
+            proof = state.prove(key).encode()
+            if value is None:
+                return Lookup(note, key, None, None, (), proof)
+            index = int.from_bytes(value[:8], "big")
+            inclusion = tuple(inclusion_proof(self.store, index, cp.size))
+            return Lookup(note, key, index, self.store.entry(index), inclusion, proof)
