@@ -11,8 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
+from tools.ledger_world import T0, ledger_world
 
 from realdid.errors import InvalidArgumentError, PermissionDeniedError
+from realdid.ledger.entries import EntryType
 from realdid.ledger.rfc9162 import (
     consistency_proof,
     hash_leaf,
@@ -20,17 +22,27 @@ from realdid.ledger.rfc9162 import (
     verify_consistency,
     verify_inclusion,
 )
+from realdid.ledger.stores.evm import EvmStore
 from realdid.ledger.stores.sql import SqlStore
 from realdid.ledger.tree import MemoryTree
+
+Store = SqlStore | EvmStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _entries(n: int, tag: str = "e") -> list[bytes]:
-    return [f'{{"{tag}":{i}}}'.encode() for i in range(n)]
+    """n distinct signed entries (the stores do not judge content; the contract checks
+    that the author writes as itself and a type its role may write)."""
+    authority = ledger_world().authority
+    when = T0 + sum(tag.encode())
+    return [
+        authority.sign(EntryType.EPOCH, {"epoch": i, "starts": "2026-12-01"}, when)
+        for i in range(n)
+    ]
 
 
-def test_appends_are_ordered_and_match_the_reference_tree(store: SqlStore) -> None:
+def test_appends_are_ordered_and_match_the_reference_tree(store: Store) -> None:
     reference = MemoryTree()
     for i, entry in enumerate(_entries(37)):
         assert store.append(entry) == i
@@ -49,8 +61,9 @@ def test_appends_are_ordered_and_match_the_reference_tree(store: SqlStore) -> No
         store.root(38)
 
 
-def test_a_refused_append_leaves_nothing(store: SqlStore) -> None:
-    store.append(b"first")
+def test_a_refused_append_leaves_nothing(store: Store) -> None:
+    first, second = _entries(2, "refusal")
+    store.append(first)
     before = (store.size(), store.root())
 
     def refuse(index: int) -> None:
@@ -58,14 +71,16 @@ def test_a_refused_append_leaves_nothing(store: SqlStore) -> None:
         raise PermissionDeniedError("not admitted")
 
     with pytest.raises(PermissionDeniedError):
-        store.append(b"second", refuse)
+        store.append(second, refuse)
     assert (store.size(), store.root()) == before
     with pytest.raises(InvalidArgumentError):
         store.entry(1)
-    assert store.append(b"second") == 1
+    assert store.append(second) == 1
 
 
-def test_concurrent_writers_are_serialised(store: SqlStore) -> None:
+def test_concurrent_writers_are_serialised(sql_store: SqlStore) -> None:
+    """SQL stores only: on a chain, the chain orders transactions (see test_evm.py)."""
+    store = sql_store
     seen: list[int] = []
     lock = threading.Lock()
 
@@ -89,7 +104,7 @@ def test_concurrent_writers_are_serialised(store: SqlStore) -> None:
     assert store.root() == reference.root()
 
 
-def test_checkpoints_are_kept(store: SqlStore) -> None:
+def test_checkpoints_are_kept(store: Store) -> None:
     assert store.latest_checkpoint() is None
     store.save_checkpoint(3, b"note at 3")
     store.save_checkpoint(7, b"note at 7")
@@ -113,6 +128,7 @@ while True:
 def test_a_killed_writer_never_leaves_half_an_entry(
     backend: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
+    """SQL stores only: a chain's atomicity is the transaction's, not this code's."""
     target = (
         str(tmp_path / "crash.db")
         if backend == "sqlite"

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from realdid.crypto._backend import BP2, Scalar, as_octets, decode_scalar, encode_g2
-from realdid.crypto._codec import Proof, check_indexes, octets_to_proof
+from realdid.crypto._codec import Proof, check_indexes, octets_to_proof, octets_to_pubkey
 from realdid.crypto._core import (
     Api,
     core_proof_gen,
@@ -37,6 +37,7 @@ __all__ = [
     "proof_verify",
     "sign",
     "sk_to_pk",
+    "validate_pk",
     "verify",
 ]
 
@@ -100,6 +101,12 @@ def key_gen(
     if sk.is_zero():  # probability 2^-255; the draft still says to check
         raise InvalidArgumentError("key_gen: derived a zero secret key")
     return sk.to_be_bytes()
+
+
+def validate_pk(pk: bytes) -> None:
+    """octets_to_pubkey (§4.2.4.6) as a check: a 96-byte G2 point, in the subgroup, not
+    the identity. Raises DecodeError otherwise (for registries that publish keys)."""
+    octets_to_pubkey(as_octets(pk, "public key"))
 
 
 def sk_to_pk(sk: bytes) -> bytes:

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from realdid.crypto._codec import octets_to_pubkey
+from realdid.crypto.bbs import validate_pk
 from realdid.crypto.escrow import EscrowKey
 from realdid.errors import DecodeError, InvalidArgumentError, RealDIDError, VerificationError
 
@@ -192,7 +192,7 @@ class IssuerKeyBody(_Strict):
     @classmethod
     def _pk(cls, v: str) -> str:
         try:
-            octets_to_pubkey(unb64url(v, "issuer key"))  # a G2 point, in the subgroup, not O
+            validate_pk(unb64url(v, "issuer key"))  # a G2 point, in the subgroup, not O
         except RealDIDError as exc:
             raise ValueError(str(exc)) from None
         return v

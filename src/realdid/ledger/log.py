@@ -65,7 +65,7 @@ class Log:
         """Replay entries other writers committed, up to ``size``."""
         if self.registry.size < size:
             for octets in self.store.entries(self.registry.size, size):
-                self.registry.apply(octets)
+                self.registry.apply_committed(octets)
 
     def append(self, entry: bytes) -> int:
         """Append ``entry`` if its author may write it; returns its index once committed.
@@ -145,7 +145,8 @@ class Log:
             snapshot = self._snapshots.get(cp.size)
             if snapshot is None:  # e.g. after a restart: rebuild the state at that size
                 replayed = Registry()
-                replayed.replay(self.store.entries(0, cp.size))
+                for octets in self.store.entries(0, cp.size):
+                    replayed.apply_committed(octets)
                 snapshot = (note, replayed.state)
                 self._snapshots[cp.size] = snapshot
             state = snapshot[1]

@@ -28,7 +28,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from realdid.errors import InvalidArgumentError, PermissionDeniedError, VerificationError
+from realdid.errors import (
+    InvalidArgumentError,
+    PermissionDeniedError,
+    RealDIDError,
+    VerificationError,
+)
 from realdid.ledger.entries import (
     AdmitBody,
     DidDocument,
@@ -93,6 +98,7 @@ class Registry:
     epoch: EpochBody | None = None
     retired: set[str] = field(default_factory=set)
     opening_requests: set[int] = field(default_factory=set)
+    refused: list[int] = field(default_factory=list)
     state: SparseMerkleTree = field(default_factory=SparseMerkleTree)
 
     # ------------------------------------------------------------------ checks
@@ -279,6 +285,21 @@ class Registry:
     def replay(self, entries: list[bytes]) -> None:
         for octets in entries:
             self.apply(octets)
+
+    def apply_committed(self, octets: bytes) -> None:
+        """Apply an entry someone already committed (another writer, a chain).
+
+        The SQL stores commit only entries that passed :meth:`check`; a chain
+        enforces roles and authorship itself but not every rule here, so an
+        entry on it may still be invalid: it then keeps its place in the log
+        (its leaf is in the root) but changes nothing, and is listed in
+        ``refused``.
+        """
+        try:
+            self.apply(octets)
+        except RealDIDError:
+            self.refused.append(self.size)
+            self.size += 1
 
     def require_live(self, state_key: str) -> None:
         """Raise unless ``state_key`` exists and is not retired."""

@@ -1,0 +1,154 @@
+"""The registry contract on a real node (anvil): admission on chain, one root for all
+stores, and the light client checking proofs against roots read from the chain."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tools.compile_contract import compile_contract
+from tools.ledger_world import ORIGIN, T0, LedgerWorld, ledger_world
+from web3 import Web3
+
+from realdid.errors import PermissionDeniedError
+from realdid.ledger.client import LightClient, TrustPolicy
+from realdid.ledger.entries import EntryType, Role, b64url
+from realdid.ledger.log import Log
+from realdid.ledger.note import NoteSigner
+from realdid.ledger.rfc9162 import hash_leaf
+from realdid.ledger.stores.evm import EvmStore, registry_artifact
+from realdid.ledger.stores.sql import SqlStore
+from realdid.ledger.tree import MemoryTree
+from tests.ledger.conftest import evm_store
+
+ROLES = {"hospital": Role.ISSUER, "forum": Role.SERVICE, "court": Role.COURT}
+
+
+def _admit_all(store: EvmStore, w3: Web3, world: LedgerWorld) -> None:
+    accounts = iter(w3.eth.accounts[1:])
+    for name, role in ROLES.items():
+        store.admit(getattr(world, name).did, role, next(accounts))
+    for trustee in world.trustees:
+        store.admit(trustee.did, Role.TRUSTEE, next(accounts))
+
+
+def test_the_checked_in_artifact_is_what_solc_builds() -> None:
+    built = compile_contract()
+    assert built == registry_artifact()
+    assert built["compiler"].startswith("0.8.37")
+
+
+def test_admission_is_enforced_on_chain(chain: Web3, tmp_path: Path) -> None:
+    w, store = ledger_world(), evm_store(chain, tmp_path)
+    store.append(w.setup[0])  # genesis by the authority
+    _admit_all(store, chain, w)
+    hospital_account = store.accounts[w.hospital.did]
+    contract = store.contract
+
+    def raw_append(account: str, code: int, entry: bytes) -> None:
+        with pytest.raises(Exception, match=r"0x|revert"):
+            contract.functions.append(code, entry).transact({"from": account})
+
+    schema = w.hospital.sign(
+        EntryType.SCHEMA, {"schema_id": "x:v1", "attributes": [{"name": "a", "kind": "text"}]}, T0
+    )
+    raw_append(hospital_account, 3, schema)  # an issuer may not write schemas
+    epoch_as_forum = w.forum.sign(EntryType.EPOCH, {"epoch": 1, "starts": "2026-12-01"}, T0)
+    raw_append(hospital_account, 7, epoch_as_forum)  # writing as another DID (and type)
+    outsider = list(chain.eth.accounts)[9]
+    raw_append(
+        outsider, 7, w.authority.sign(EntryType.EPOCH, {"epoch": 1, "starts": "2026-12-01"}, T0)
+    )
+    key = w.hospital.sign(
+        EntryType.ISSUER_KEY,
+        {
+            "key_id": f"{w.hospital.did}#bbs-7",
+            "ciphersuite": "BLS12-381-SHA-256",
+            "public_key": b64url(w.bbs_pk),
+            "schemas": ["x:v1"],
+            "valid_from_epoch": 1,
+        },
+        T0,
+    )
+    raw_append(hospital_account, 3, key)  # the declared type must be the entry's type
+    before = store.size()
+    contract.functions.append(4, key).transact({"from": hospital_account})  # its own issuer key
+    assert store.size() == before + 1
+    contract.functions.retire(hospital_account).transact({"from": store.accounts[w.authority.did]})
+    raw_append(hospital_account, 4, key)
+    with pytest.raises(PermissionDeniedError):  # through the store: a typed refusal
+        store.append(
+            w.hospital.sign(
+                EntryType.DID_UPDATE,
+                {"document": w.hospital.document().model_dump(mode="json")},
+                T0,
+            )
+        )
+
+
+def test_the_same_entries_give_the_same_root_in_all_three_stores(
+    chain: Web3, tmp_path: Path, postgres_url: str
+) -> None:
+    w = ledger_world()
+    evm = evm_store(chain, tmp_path)
+    evm.append(w.setup[0])
+    _admit_all(evm, chain, w)
+    sqlite, postgres = SqlStore.sqlite(tmp_path / "l.db"), SqlStore.postgres(postgres_url)
+    for store in (sqlite, postgres, evm):
+        log = Log(store, NoteSigner.generate("log"))
+        for entry in w.setup[1 if store is evm else 0 :]:
+            log.append(entry)
+    reference = MemoryTree()
+    reference.extend(hash_leaf(e) for e in w.setup)
+    roots = {sqlite.root(), postgres.root(), evm.root(), evm.chain_root(), reference.root()}
+    assert len(roots) == 1
+    for size in (1, 5, len(w.setup) - 1):
+        assert sqlite.root(size) == evm.root(size) == reference.root(size)
+
+
+def test_the_light_client_checks_proofs_against_the_chain_root(chain: Web3, tmp_path: Path) -> None:
+    w = ledger_world()
+    store = evm_store(chain, tmp_path)
+    store.append(w.setup[0])
+    _admit_all(store, chain, w)
+    signer = NoteSigner.generate("realdid-log")
+    log = Log(store, signer)
+    for entry in w.setup[1:]:
+        log.append(entry)
+    log.checkpoint()
+    client = LightClient(TrustPolicy(ORIGIN, signer.verifier), log)
+    cp = client.update()
+    assert cp.root_hash == store.chain_root()
+    assert client.entry(4).type is EntryType.ADMIT
+    assert client.lookup(f"service:{w.forum.did}") is not None
+
+
+def test_an_entry_on_chain_that_breaks_a_rule_changes_nothing(chain: Web3, tmp_path: Path) -> None:
+    w = ledger_world()
+    store = evm_store(chain, tmp_path)
+    store.append(w.setup[0])
+    _admit_all(store, chain, w)
+    log = Log(store, NoteSigner.generate("log"))
+    for entry in w.setup[1:]:
+        log.append(entry)
+    stale = w.authority.sign(
+        EntryType.EPOCH, {"epoch": 3, "starts": "2026-12-01"}, T0
+    )  # epochs only increase
+    store.contract.functions.append(7, stale).transact({"from": store.accounts[w.authority.did]})
+    state = log.registry.state.root
+    fresh = Log(store, NoteSigner.generate("log"))  # a reader replaying the chain
+    assert fresh.registry.refused == [len(w.setup)]
+    assert fresh.registry.state.root == state
+    assert fresh.registry.epoch is not None
+    assert fresh.registry.epoch.epoch == 11
+
+
+def test_gas_is_recorded(chain: Web3, tmp_path: Path) -> None:
+    store = evm_store(chain, tmp_path)
+    store.append(ledger_world().setup[0])
+    root, gas = store.commit_root()
+    assert root == store.chain_root()
+    assert store.gas[0] > 21_000
+    assert gas > 21_000
+    assert json.dumps(registry_artifact()["abi"])
