@@ -1,0 +1,1 @@
+"""RealDID's HTTP services (FastAPI): thin routers over the libraries."""
