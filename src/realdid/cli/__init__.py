@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from realdid.cli import demo
+from realdid.cli import demo, ledger
 
 __all__ = ["app", "main"]
 
@@ -17,6 +17,9 @@ app = typer.Typer(
 app.command(name="demo", help="Walk through issuance and two service logins on embedded defaults.")(
     demo.run
 )
+
+
+app.add_typer(ledger.app, name="ledger")
 
 
 @app.callback()

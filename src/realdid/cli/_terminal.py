@@ -28,6 +28,11 @@ class Terminal:
     def note(self, text: str) -> None:
         self.out.print(text)
 
+    def raw(self, text: str) -> None:
+        """Exact text to stdout (signed notes, keys): no markup, no wrapping."""
+        self.out.file.write(text)
+        self.out.file.flush()
+
     def table(self, title: str, rows: list[tuple[str, str]]) -> None:
         table = Table(title=title, show_header=False, title_justify="left", expand=False)
         table.add_column(style="bold cyan", no_wrap=True)

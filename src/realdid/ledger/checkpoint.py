@@ -115,6 +115,23 @@ class CosignatureVerifier:
         raw = bytes([ALG_COSIGNATURE_V1]) + self.public_key
         return f"{self.name}+{self.key_id.hex()}+{base64.b64encode(raw).decode()}"
 
+    @classmethod
+    def parse(cls, vkey: str) -> CosignatureVerifier:
+        """``name+hex(key ID)+base64(0x04 || public key)``."""
+        name, _, rest = vkey.partition("+")
+        hex_id, _, encoded = rest.partition("+")
+        try:
+            raw = base64.b64decode(encoded, validate=True)
+            expected = bytes.fromhex(hex_id)
+        except (binascii.Error, ValueError):
+            raise DecodeError("witness key: malformed") from None
+        if not name or len(raw) != 33 or raw[0] != ALG_COSIGNATURE_V1:
+            raise DecodeError("witness key: want a cosignature (type 0x04) key")
+        verifier = cls(name, raw[1:])
+        if verifier.key_id != expected:
+            raise DecodeError("witness key: key ID does not match the key")
+        return verifier
+
     def timestamp(self, signature: Signature) -> int:
         if len(signature.data) != 8 + 64:
             raise DecodeError("cosignature: want 8-byte time and 64-byte signature")

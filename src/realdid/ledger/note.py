@@ -217,6 +217,11 @@ class NoteSigner:
             raise DecodeError("signer key: key ID does not match the key")
         return signer
 
+    def encode(self) -> str:
+        """``PRIVATE+KEY+name+hex(key ID)+base64(0x01 || seed)``: a secret, never logged."""
+        raw = base64.b64encode(bytes([ALG_ED25519]) + self.seed()).decode()
+        return f"PRIVATE+KEY+{self.name}+{self.verifier.key_id.hex()}+{raw}"
+
     def seed(self) -> bytes:
         return self.private_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
 
