@@ -22,6 +22,7 @@ lint: $(STAMP)
 bench: $(STAMP) $(NODE_STAMP)
 	$(PY) bench/bench_bbs.py
 	$(PY) bench/bench_presentation.py
+	$(PY) bench/bench_ledger.py
 
 fmt: $(STAMP)
 	$(VENV)/bin/ruff format src tests bench tools

@@ -249,7 +249,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     rounds = max(args.rounds, 20)
-    console = Console()
+    console = Console(width=max(Console().width, 110))
     console.rule(f"[bold]RealDID BBS benchmark[/]  ({SUITE.name}, L={L}, {R} disclosed)")
 
     f = fixture()

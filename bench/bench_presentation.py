@@ -197,7 +197,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     rounds = max(args.rounds, 20)
-    console = Console()
+    console = Console(width=max(Console().width, 110))
     console.rule("[bold]RealDID presentations[/]  (BLS12-381-SHA-256, CCS08 u=256, l=2)")
     w = world()
     figures: dict[str, float] = {}

@@ -146,3 +146,10 @@ def test_proof_requests_outside_the_tree_are_refused() -> None:
     for bad in ((0, 5), (6, 5)):
         with pytest.raises(InvalidArgumentError):
             consistency_proof(t, *bad)
+
+
+def test_bulk_built_tree_equals_the_incremental_one() -> None:
+    bulk = MemoryTree.from_leaf_hashes(b"".join(hash_leaf(leaf) for leaf in LEAVES))
+    for n in range(N + 1):
+        assert bulk.root(n) == tree().root(n)
+    assert inclusion_proof(bulk, 137, N) == inclusion_proof(tree(), 137, N)

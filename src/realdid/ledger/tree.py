@@ -10,6 +10,7 @@ leaves from leaf hashes alone.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 from realdid.errors import InvalidArgumentError
@@ -41,6 +42,26 @@ class MemoryTree:
             self._levels[level] += parent
             i >>= 1
         return index
+
+    @classmethod
+    def from_leaf_hashes(cls, blob: bytes) -> MemoryTree:
+        """Build level by level from concatenated 32-byte leaf hashes (benchmarks: 10^7 leaves)."""
+        if len(blob) % HASH_SIZE:
+            raise InvalidArgumentError("leaf hashes: want a multiple of 32 bytes")
+        tree = cls()
+        tree._levels = [bytearray(blob)]
+        level = tree._levels[0]
+        while len(level) >= 2 * HASH_SIZE:
+            pairs = len(level) // (2 * HASH_SIZE)
+            parent = bytearray(pairs * HASH_SIZE)
+            for i in range(pairs):
+                start = 2 * HASH_SIZE * i
+                parent[i * HASH_SIZE : (i + 1) * HASH_SIZE] = hashlib.sha256(
+                    b"\x01" + level[start : start + 2 * HASH_SIZE]
+                ).digest()
+            tree._levels.append(parent)
+            level = parent
+        return tree
 
     def extend(self, leaf_hashes: Iterable[bytes]) -> None:
         for leaf_hash in leaf_hashes:
