@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from realdid.errors import DecodeError, InvalidArgumentError, VerificationError
-from realdid.ledger.checkpoint import Checkpoint, CosignatureSigner
+from realdid.ledger.checkpoint import Checkpoint, CosignatureSigner, CosignatureVerifier
 from realdid.ledger.note import Note, NoteSigner, NoteVerifier, open_note, sign_note
 
 VECTOR = json.loads(
@@ -102,3 +102,24 @@ def test_cosignature_signs_time_and_checkpoint() -> None:
     assert not verifier.verify(cp, moved)  # the time is signed too
     note = Note(cp, (signature,)).encode()
     assert open_note(note, [verifier])[1] == [verifier]
+
+
+def test_verifier_keys_round_trip_and_reject_the_wrong_type_or_a_wrong_id() -> None:
+    note_key = NoteSigner.generate("log.example").verifier
+    witness_key = CosignatureSigner.generate("witness.example").verifier
+    assert NoteVerifier.parse(note_key.encode()) == note_key
+    assert CosignatureVerifier.parse(witness_key.encode()) == witness_key
+    with pytest.raises(DecodeError):  # a cosignature key is not a note key, and back
+        NoteVerifier.parse(witness_key.encode())
+    with pytest.raises(DecodeError):
+        CosignatureVerifier.parse(note_key.encode())
+    name, hex_id, b64 = witness_key.encode().split("+")
+    for bad in (
+        f"{name}+{'00' * 4}+{b64}",  # key ID of another key
+        f"{name}+{hex_id}00+{b64}",  # 5-byte key ID
+        f"+{hex_id}+{b64}",  # no name
+        f"{name}+{hex_id}+{b64}!",  # not base64
+        f"{name}+{hex_id}",
+    ):
+        with pytest.raises(DecodeError):
+            CosignatureVerifier.parse(bad)

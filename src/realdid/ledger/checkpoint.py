@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from realdid.errors import DecodeError, InvalidArgumentError
-from realdid.ledger.note import Signature, key_id
+from realdid.ledger.note import Signature, encode_vkey, key_id, parse_vkey
 from realdid.ledger.rfc9162 import HASH_SIZE
 
 __all__ = [
@@ -112,25 +112,12 @@ class CosignatureVerifier:
         return key_id(self.name, ALG_COSIGNATURE_V1, self.public_key)
 
     def encode(self) -> str:
-        raw = bytes([ALG_COSIGNATURE_V1]) + self.public_key
-        return f"{self.name}+{self.key_id.hex()}+{base64.b64encode(raw).decode()}"
+        return encode_vkey(self.name, ALG_COSIGNATURE_V1, self.public_key)
 
     @classmethod
     def parse(cls, vkey: str) -> CosignatureVerifier:
         """``name+hex(key ID)+base64(0x04 || public key)``."""
-        name, _, rest = vkey.partition("+")
-        hex_id, _, encoded = rest.partition("+")
-        try:
-            raw = base64.b64decode(encoded, validate=True)
-            expected = bytes.fromhex(hex_id)
-        except (binascii.Error, ValueError):
-            raise DecodeError("witness key: malformed") from None
-        if not name or len(raw) != 33 or raw[0] != ALG_COSIGNATURE_V1:
-            raise DecodeError("witness key: want a cosignature (type 0x04) key")
-        verifier = cls(name, raw[1:])
-        if verifier.key_id != expected:
-            raise DecodeError("witness key: key ID does not match the key")
-        return verifier
+        return cls(*parse_vkey(vkey, ALG_COSIGNATURE_V1))
 
     def timestamp(self, signature: Signature) -> int:
         if len(signature.data) != 8 + 64:

@@ -72,6 +72,29 @@ def _check_text(text: str) -> str:
     return text
 
 
+def encode_vkey(name: str, key_type: int, public_key: bytes) -> str:
+    """A verifier key as the note tooling prints it: name+hex(key ID)+base64(type || key)."""
+    raw = bytes([key_type]) + public_key
+    return f"{name}+{key_id(name, key_type, public_key).hex()}+{base64.b64encode(raw).decode()}"
+
+
+def parse_vkey(vkey: str, key_type: int) -> tuple[str, bytes]:
+    """Split on the first two '+' and check name, type, length and key ID."""
+    name, _, rest = vkey.partition("+")
+    hex_id, _, encoded = rest.partition("+")
+    try:
+        _check_name(name)
+        raw = base64.b64decode(encoded, validate=True)
+        expected_id = bytes.fromhex(hex_id)
+    except (binascii.Error, ValueError, InvalidArgumentError):
+        raise DecodeError("verifier key: malformed") from None
+    if len(raw) != 33 or raw[0] != key_type or len(expected_id) != 4:
+        raise DecodeError(f"verifier key: want a type 0x{key_type:02x} Ed25519 key")
+    if key_id(name, key_type, raw[1:]) != expected_id:
+        raise DecodeError("verifier key: key ID does not match the key")
+    return name, raw[1:]
+
+
 @dataclass(frozen=True, slots=True)
 class Signature:
     """One signature line: the key's name, its 4-byte ID, and the signature bytes."""
@@ -152,26 +175,12 @@ class NoteVerifier:
         return key_id(self.name, ALG_ED25519, self.public_key)
 
     def encode(self) -> str:
-        raw = bytes([ALG_ED25519]) + self.public_key
-        return f"{self.name}+{self.key_id.hex()}+{base64.b64encode(raw).decode()}"
+        return encode_vkey(self.name, ALG_ED25519, self.public_key)
 
     @classmethod
     def parse(cls, vkey: str) -> NoteVerifier:
-        """``name+hex(key ID)+base64(0x01 || public key)``: split on the first two '+'."""
-        name, _, rest = vkey.partition("+")
-        hex_id, _, encoded = rest.partition("+")
-        try:
-            _check_name(name)
-            raw = base64.b64decode(encoded, validate=True)
-            expected_id = bytes.fromhex(hex_id)
-        except (binascii.Error, ValueError, InvalidArgumentError):
-            raise DecodeError("verifier key: malformed") from None
-        if len(raw) != 33 or raw[0] != ALG_ED25519 or len(expected_id) != 4:
-            raise DecodeError("verifier key: want an Ed25519 (type 0x01) key")
-        verifier = cls(name, raw[1:])
-        if verifier.key_id != expected_id:
-            raise DecodeError("verifier key: key ID does not match the key")
-        return verifier
+        """``name+hex(key ID)+base64(0x01 || public key)``."""
+        return cls(*parse_vkey(vkey, ALG_ED25519))
 
     def verify(self, text: str, signature: Signature) -> bool:
         if signature.name != self.name or signature.key_id != self.key_id:
