@@ -14,7 +14,7 @@ from realdid.ledger.checkpoint import CosignatureSigner
 from realdid.ledger.client import ForkDetectedError, LightClient, TrustPolicy
 from realdid.ledger.entries import EntryType, ServiceBody
 from realdid.ledger.log import Log, Lookup
-from realdid.ledger.note import NoteSigner
+from realdid.ledger.note import Note, NoteSigner
 from realdid.ledger.stores.sql import SqlStore
 from realdid.ledger.witness import Witness
 
@@ -181,3 +181,22 @@ def test_a_checkpoint_from_another_key_or_origin_is_refused(tmp_path: Path) -> N
     other_origin = TrustPolicy("other.example/log", LOG_KEY.verifier)
     with pytest.raises(VerificationError):
         LightClient(other_origin, log).accept(log.checkpoint())
+
+
+def test_a_quorum_needs_distinct_witnesses(tmp_path: Path) -> None:
+    log = _log(tmp_path, "log")
+    witnesses = _witnesses()
+    note = Note.parse(log.cosign(witnesses[:1]))  # one real cosignature
+    log_signature, cosignature = note.signatures
+    repeated = Note(note.text, (log_signature, cosignature, cosignature, cosignature)).encode()
+    with pytest.raises(VerificationError, match="1 witness cosignatures, want 2"):
+        LightClient(_policy(witnesses, 2), log).accept(repeated)
+    stranger = Witness(CosignatureSigner.generate("witness-1"), {ORIGIN: LOG_KEY.verifier})
+    impostor = Note.parse(log.cosign([stranger])).signatures[-1]  # right name, unknown key
+    padded = Note(note.text, (log_signature, cosignature, impostor)).encode()
+    with pytest.raises(VerificationError):
+        LightClient(_policy(witnesses, 2), log).accept(padded)
+    both = Note.parse(log.cosign(witnesses[1:2])).signatures[-1]
+    LightClient(_policy(witnesses, 2), log).accept(
+        Note(note.text, (log_signature, cosignature, both)).encode()
+    )
