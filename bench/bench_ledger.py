@@ -47,9 +47,13 @@ from realdid.ledger.tree import MemoryTree  # noqa: E402
 
 
 def _epochs(n: int) -> list[bytes]:
-    authority = ledger_world().authority
+    """n epoch entries to append right after the setup (each supersedes the one before)."""
+    world = ledger_world()
+    first = len(world.setup) - 1  # the setup's last entry is an epoch
     return [
-        authority.sign(EntryType.EPOCH, {"epoch": 100 + i, "starts": "2026-12-01"}, T0)
+        world.authority.sign(
+            EntryType.EPOCH, {"epoch": 100 + i, "starts": "2026-12-01"}, T0, first + i
+        )
         for i in range(n)
     ]
 

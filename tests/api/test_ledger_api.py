@@ -57,7 +57,8 @@ def test_writes_are_admitted_committed_and_acknowledged(api: tuple[TestClient, L
     client, log = api
     w = ledger_world()
     size = log.store.size()
-    good = w.authority.sign(EntryType.EPOCH, {"epoch": 12, "starts": "2026-12-01"}, T0)
+    epoch = log.registry.latest_index("epoch")
+    good = w.authority.sign(EntryType.EPOCH, {"epoch": 12, "starts": "2026-12-01"}, T0, epoch)
     response = client.post("/entries", content=good)
     assert response.status_code == 201
     assert response.json() == {"index": size}
@@ -65,8 +66,9 @@ def test_writes_are_admitted_committed_and_acknowledged(api: tuple[TestClient, L
     outsider = w.outsider.sign(EntryType.EPOCH, {"epoch": 13, "starts": "2026-12-01"}, T0)
     _problem(client.post("/entries", content=outsider), 403, "not-admitted")
     _problem(client.post("/entries", content=b"{not json"), 400, "malformed")
-    stale = w.authority.sign(EntryType.EPOCH, {"epoch": 5, "starts": "2026-12-01"}, T0)
+    stale = w.authority.sign(EntryType.EPOCH, {"epoch": 5, "starts": "2026-12-01"}, T0, size)
     _problem(client.post("/entries", content=stale), 422, "invalid")
+    _problem(client.post("/entries", content=good), 422, "invalid")  # a replay
     assert log.store.size() == size + 1
 
 
@@ -89,5 +91,9 @@ def test_reads_of_what_does_not_exist_are_problems(api: tuple[TestClient, Log]) 
     _problem(client.get("/proof/inclusion", params={"index": 0, "size": 99999}), 404, "http-404")
     _problem(client.get("/proof/consistency", params={"first": 5, "second": 3}), 422, "invalid")
     _problem(client.get("/proof/inclusion", params={"index": -1, "size": 3}), 422, "invalid")
+    huge = str(10**30)
+    _problem(client.get("/entries", params={"start": huge, "end": 5}), 422, "invalid")
+    _problem(client.get(f"/entries/{huge}"), 422, "invalid")
+    _problem(client.get("/proof/consistency", params={"first": 1, "second": huge}), 422, "invalid")
     with pytest.raises(LedgerHttpError):
         HttpLogSource("", client).entry(99999)

@@ -110,7 +110,10 @@ def test_a_rewritten_log_is_a_fork(tmp_path: Path) -> None:
         )
     )
     for epoch in (7, 8, 9, 10):
-        log.append(authority.sign(EntryType.EPOCH, {"epoch": epoch, "starts": "2026-12-01"}, 1))
+        prev = log.registry.latest_index("epoch")
+        log.append(
+            authority.sign(EntryType.EPOCH, {"epoch": epoch, "starts": "2026-12-01"}, 1, prev)
+        )
     keep.write_bytes(saved)
     code, out = _run(home, "verify")
     assert code == 2, out

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tools.ledger_world import ORIGIN, T0, ledger_world
 
-from realdid.errors import PermissionDeniedError, VerificationError
+from realdid.errors import InvalidArgumentError, PermissionDeniedError, VerificationError
 from realdid.ledger.checkpoint import CosignatureSigner
 from realdid.ledger.client import ForkDetectedError, LightClient, TrustPolicy
 from realdid.ledger.entries import EntryType, ServiceBody
@@ -21,8 +21,12 @@ from realdid.ledger.witness import Witness
 LOG_KEY = NoteSigner.generate("realdid-log")
 
 
-def _epoch(n: int) -> bytes:
-    return ledger_world().authority.sign(EntryType.EPOCH, {"epoch": n, "starts": "2026-12-01"}, T0)
+def _epoch(n: int, k: int = 0) -> bytes:
+    """Epoch ``n`` as the ``k``-th epoch entry after the setup (whose last entry is epoch 11)."""
+    prev = len(ledger_world().setup) - 1 + k
+    return ledger_world().authority.sign(
+        EntryType.EPOCH, {"epoch": n, "starts": "2026-12-01"}, T0, prev
+    )
 
 
 def _log(tmp_path: Path, name: str, extra: list[bytes] | None = None) -> Log:
@@ -79,25 +83,25 @@ def test_two_writer_processes_share_one_store(tmp_path: Path) -> None:
     first = _log(tmp_path, "shared")
     second = Log(SqlStore.sqlite(tmp_path / "shared.db"), LOG_KEY)  # another process
     first.append(_epoch(12))
-    second.append(_epoch(13))  # second syncs first's entry inside its transaction
-    with pytest.raises(Exception, match="epochs only increase"):
-        first.append(_epoch(13))
+    second.append(_epoch(13, 1))  # second syncs first's entry inside its transaction
+    with pytest.raises(InvalidArgumentError, match="replayed or stale"):
+        first.append(_epoch(14, 1))  # first syncs second's: epoch is no longer at entry k=1
     assert first.store.size() == second.store.size()
 
 
 @pytest.mark.parametrize("tamper", ["rewritten", "truncated", "reordered"])
 def test_a_changed_history_is_a_detected_fork(tmp_path: Path, tamper: str) -> None:
-    honest = _log(tmp_path, "honest", [_epoch(12), _epoch(13)])
+    honest = _log(tmp_path, "honest", [_epoch(12), _epoch(13, 1)])
     honest.checkpoint()
     client = LightClient(_policy([], 0), honest)
     client.update()
     setup = list(ledger_world().setup)
     if tamper == "rewritten":
-        history = [*setup, _epoch(20), _epoch(21)]
+        history = [*setup, _epoch(20), _epoch(21, 1)]
     elif tamper == "truncated":
-        history = [*setup, _epoch(12), _epoch(30), _epoch(31)]
+        history = [*setup, _epoch(12), _epoch(30, 1), _epoch(31, 2)]
     else:
-        history = [*setup[:-2], setup[-1], setup[-2], _epoch(12), _epoch(13)]
+        history = [*setup[:-2], setup[-1], setup[-2], _epoch(12), _epoch(13, 1)]
     evil = Log(SqlStore.sqlite(tmp_path / "evil.db"), LOG_KEY)
     for entry in history:
         try:
@@ -196,7 +200,46 @@ def test_a_quorum_needs_distinct_witnesses(tmp_path: Path) -> None:
     padded = Note(note.text, (log_signature, cosignature, impostor)).encode()
     with pytest.raises(VerificationError):
         LightClient(_policy(witnesses, 2), log).accept(padded)
-    both = Note.parse(log.cosign(witnesses[1:2])).signatures[-1]
+    second = Note.parse(log.cosign(witnesses[1:2])).signatures[-1]
     LightClient(_policy(witnesses, 2), log).accept(
-        Note(note.text, (log_signature, cosignature, both)).encode()
+        Note(note.text, (log_signature, cosignature, second)).encode()
     )
+    # One corrupt line (a faulty witness, or whoever relayed the note) cancels nothing else.
+    third = Note.parse(log.cosign(witnesses[2:])).signatures[-1]
+    corrupt = dataclasses.replace(cosignature, data=cosignature.data[:-1] + b"\x00")
+    LightClient(_policy(witnesses, 2), log).accept(
+        Note(note.text, (log_signature, corrupt, second, third)).encode()
+    )
+    with pytest.raises(InvalidArgumentError):  # one key under two names would count twice
+        TrustPolicy(ORIGIN, LOG_KEY.verifier, (witnesses[0].signer.verifier,) * 2, 2)
+
+
+def test_a_lookup_older_than_the_trusted_checkpoint_is_refused(tmp_path: Path) -> None:
+    log = _log(tmp_path, "log")
+    log.checkpoint()
+    service = f"service:{ledger_world().forum.did}"
+    old = log.lookup(service)
+    log.append(
+        ledger_world().authority.sign(
+            EntryType.RETIRE,
+            {"state_key": service, "reason": "suspended"},
+            T0,
+            log.registry.latest_index(service),
+        )
+    )
+    log.checkpoint()
+    client = LightClient(_policy([], 0), log)
+    retired = client.lookup(service)
+    assert retired is not None
+    assert retired.type is EntryType.RETIRE
+
+    class Stale:
+        def lookup(self, key: str) -> Lookup:
+            return old
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(log, name)
+
+    client.source = Stale()  # type: ignore[assignment]
+    with pytest.raises(VerificationError, match="older than the trusted"):
+        client.lookup(service)

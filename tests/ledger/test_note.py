@@ -80,7 +80,10 @@ def test_checkpoint_text_round_trips_and_is_strict() -> None:
     assert cp.state_root == bytes(32)
     root = "A" * 43 + "="
     bads = ("o\n042\n" + root + "\n", "o\n1\nAAAA\n", "o\n1\n", "o\n-1\n" + root + "\n",
-            "o\n1\n" + root, "\n1\n" + root + "\n")  # fmt: skip
+            "o\n1\n" + root, "\n1\n" + root + "\n",
+            "o\n\u0661\u0660\n" + root + "\n",  # Arabic-Indic digits: isdigit() would take them
+            "o\n+1\n" + root + "\n", "o\n 1\n" + root + "\n",
+            f"o\n{2**63}\n" + root + "\n")  # fmt: skip
     for bad in bads:
         with pytest.raises(DecodeError):
             Checkpoint.parse(bad)
@@ -113,7 +116,7 @@ def test_verifier_keys_round_trip_and_reject_the_wrong_type_or_a_wrong_id() -> N
         NoteVerifier.parse(witness_key.encode())
     with pytest.raises(DecodeError):
         CosignatureVerifier.parse(note_key.encode())
-    name, hex_id, b64 = witness_key.encode().split("+")
+    name, hex_id, b64 = witness_key.encode().split("+", 2)  # base64 may hold '+' too
     for bad in (
         f"{name}+{'00' * 4}+{b64}",  # key ID of another key
         f"{name}+{hex_id}00+{b64}",  # 5-byte key ID

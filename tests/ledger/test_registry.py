@@ -17,6 +17,7 @@ from realdid.errors import (
     VerificationError,
 )
 from realdid.ledger.entries import EntryType, b64url, decode_entry
+from realdid.ledger.identity import LedgerIdentity
 from realdid.ledger.registry import Registry
 from realdid.ledger.smt import SmtProof, verify_lookup
 
@@ -160,7 +161,9 @@ def test_content_rules() -> None:
 
 def test_signatures_canonical_form_and_bodies_are_checked() -> None:
     w, r = ledger_world(), _registry()
-    good = w.authority.sign(EntryType.EPOCH, {"epoch": 12, "starts": "2026-12-01"}, T0)
+    good = w.authority.sign(
+        EntryType.EPOCH, {"epoch": 12, "starts": "2026-12-01"}, T0, r.latest_index("epoch")
+    )
     data = json.loads(good)
     forged = dict(data, body={"epoch": 13, "starts": "2026-12-01"})
     _refused(r, rfc8785.dumps(forged), VerificationError)
@@ -200,12 +203,17 @@ def test_retirement_by_owner_and_its_effect() -> None:
         w.forum.sign(EntryType.RETIRE, {"state_key": key, "reason": "x"}, T0),
         PermissionDeniedError,
     )
-    r.apply(w.hospital.sign(EntryType.RETIRE, {"state_key": key, "reason": "compromised"}, T0))
+    r.apply(
+        w.hospital.sign(
+            EntryType.RETIRE, {"state_key": key, "reason": "compromised"}, T0, r.latest_index(key)
+        )
+    )
     with pytest.raises(InvalidArgumentError):
         r.require_live(key)
+    forum = f"did:{w.forum.did}"
     r.apply(
         w.authority.sign(
-            EntryType.RETIRE, {"state_key": f"did:{w.forum.did}", "reason": "closed"}, T0
+            EntryType.RETIRE, {"state_key": forum, "reason": "closed"}, T0, r.latest_index(forum)
         )
     )
     _refused(
@@ -243,4 +251,105 @@ def test_openings_by_courts_and_trustees() -> None:
             EntryType.OPENING_SHARE, {"request": index, "share": b64url(bytes(114))}, T0
         ),
         PermissionDeniedError,
+    )
+
+
+def test_a_replayed_or_stale_entry_cannot_roll_the_state_back() -> None:
+    w, r = ledger_world(), _registry()
+    service = f"service:{w.forum.did}"
+    registration = next(e for e in w.setup if decode_entry(e).type is EntryType.SERVICE)
+    retire = w.authority.sign(
+        EntryType.RETIRE, {"state_key": service, "reason": "suspended"}, T0, r.latest_index(service)
+    )
+    r.apply(retire)
+    _refused(r, registration, InvalidArgumentError)  # un-retiring by replay
+    _refused(
+        r,
+        w.authority.sign(EntryType.SERVICE, decode_entry(registration).body, T0 + 1),
+        InvalidArgumentError,
+    )  # a new entry, but blind to the retirement
+    reopened = w.authority.sign(
+        EntryType.SERVICE, decode_entry(registration).body, T0 + 2, r.latest_index(service)
+    )
+    r.apply(reopened)  # the authority reopens it knowingly
+    r.require_live(service)
+    _refused(r, retire, InvalidArgumentError)  # nor re-retired by replay
+
+    # A key rotation cannot be undone by re-sending the update that installed the old key.
+    hospital = f"did:{w.hospital.did}"
+    k2, k3 = (LedgerIdentity.generate(w.hospital.did, "hospital-1", f"ledger-{i}") for i in (2, 3))
+    to_k2 = w.authority.sign(
+        EntryType.DID_UPDATE,
+        {"document": k2.document().model_dump(mode="json")},
+        T0,
+        r.latest_index(hospital),
+    )
+    r.apply(to_k2)
+    r.apply(
+        w.authority.sign(
+            EntryType.DID_UPDATE,
+            {"document": k3.document().model_dump(mode="json")},
+            T0 + 1,
+            r.latest_index(hospital),
+        )
+    )  # k2 was compromised
+    _refused(r, to_k2, InvalidArgumentError)
+    _refused(
+        r,
+        k2.sign(
+            EntryType.RETIRE, {"state_key": hospital, "reason": "x"}, T0, r.latest_index(hospital)
+        ),
+        PermissionDeniedError,
+    )
+
+    trustees = next(e for e in w.setup if decode_entry(e).type is EntryType.TRUSTEES)
+    _refused(r, trustees, InvalidArgumentError)
+
+
+def test_events_appear_once() -> None:
+    w, r = ledger_world(), _registry()
+    body = {
+        "case": "2026-CR-0042",
+        "warrant_digest": b64url(bytes(32)),
+        "service": w.forum.did,
+        "statement": b64url(b"s"),
+        "presentation": b64url(b"p"),
+    }
+    request = w.court.sign(EntryType.OPENING_REQUEST, body, T0)
+    r.apply(request)
+    index = r.size - 1
+    _refused(r, request, InvalidArgumentError)
+    _refused(r, w.court.sign(EntryType.OPENING_REQUEST, body, T0 + 1, 0), InvalidArgumentError)
+    share = {"request": index, "share": b64url(bytes(114))}
+    r.apply(w.trustees[0].sign(EntryType.OPENING_SHARE, share, T0))
+    _refused(r, w.trustees[0].sign(EntryType.OPENING_SHARE, share, T0 + 1), InvalidArgumentError)
+    r.apply(w.trustees[1].sign(EntryType.OPENING_SHARE, share, T0))
+
+
+def test_a_retired_issuer_key_or_did_stays_retired() -> None:
+    w, r = ledger_world(), _registry()
+    key = f"issuer-key:{w.hospital.did}#bbs-1"
+    publish = next(e for e in w.setup if decode_entry(e).type is EntryType.ISSUER_KEY)
+    r.apply(
+        w.authority.sign(
+            EntryType.RETIRE, {"state_key": key, "reason": "compromised"}, T0, r.latest_index(key)
+        )
+    )
+    body = decode_entry(publish).body
+    _refused(
+        r,
+        w.hospital.sign(EntryType.ISSUER_KEY, body, T0, r.latest_index(key)),
+        InvalidArgumentError,
+    )
+    forum = f"did:{w.forum.did}"
+    r.apply(
+        w.authority.sign(
+            EntryType.RETIRE, {"state_key": forum, "reason": "closed"}, T0, r.latest_index(forum)
+        )
+    )
+    document = {"document": w.forum.document().model_dump(mode="json")}
+    _refused(
+        r,
+        w.authority.sign(EntryType.DID_UPDATE, document, T0, r.latest_index(forum)),
+        InvalidArgumentError,
     )

@@ -93,7 +93,8 @@ def test_request_body_round_trips() -> None:
     proof = consistency_proof(tree, 3, 5)
     body = format_add_checkpoint(3, proof, _signed(log, tree))
     assert parse_add_checkpoint(body) == (3, proof, _signed(log, tree))
-    for bad in (b"old 03\n\n", b"nope\n\n", b"old 1\n!!\n\n", b"old 1\n"):
+    for bad in (b"old 03\n\n", b"nope\n\n", b"old 1\n!!\n\n", b"old 1\n",
+                "old \u0663\n\n".encode()):  # fmt: skip
         with pytest.raises(WitnessRefusalError):
             parse_add_checkpoint(bad)
     assert open_note(_signed(log, tree), [log.verifier])

@@ -18,10 +18,11 @@ from __future__ import annotations
 import base64
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from realdid.api.problems import install_problem_handlers
+from realdid.ledger.checkpoint import is_canonical_decimal
 from realdid.ledger.entries import MAX_ENTRY_BYTES
 from realdid.ledger.log import Log
 
@@ -40,13 +41,16 @@ def _log(request: Request) -> Log:
 
 
 LogDep = Annotated[Log, Depends(_log)]
+#: Indexes and sizes as queries: bounded, so a huge number is a 422, not a 500.
+Position = Annotated[int, Query(ge=0, lt=2**63)]
+Size = Annotated[int, Query(ge=1, lt=2**63)]
 
 
 async def _limited_body(request: Request) -> bytes:
     """The request body, refused with 413 as soon as it exceeds the limit."""
     limit: int = request.app.state.max_body
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+    if declared is not None and (not is_canonical_decimal(declared) or int(declared) > limit):
         raise HTTPException(413, f"body larger than {limit} bytes")
     received = bytearray()
     async for chunk in request.stream():
@@ -71,23 +75,19 @@ def checkpoint(log: LogDep) -> Response:
 
 
 @router.get("/entries/{index}")
-def entry(index: int, log: LogDep) -> Response:
+def entry(index: Annotated[int, Path(ge=0, lt=2**63)], log: LogDep) -> Response:
     _in_log(log, index)
     return Response(log.entry(index), media_type="application/json")
 
 
 @router.get("/entries")
-def entries(
-    log: LogDep, start: Annotated[int, Query(ge=0)], end: Annotated[int, Query(ge=0)]
-) -> dict[str, Any]:
+def entries(log: LogDep, start: Position, end: Position) -> dict[str, Any]:
     end = min(end, log.store.size(), start + _MAX_RANGE)
     return {"start": start, "entries": [_b64(e) for e in log.store.entries(start, end)]}
 
 
 @router.get("/proof/inclusion")
-def inclusion(
-    log: LogDep, index: Annotated[int, Query(ge=0)], size: Annotated[int, Query(ge=1)]
-) -> dict[str, Any]:
+def inclusion(log: LogDep, index: Position, size: Size) -> dict[str, Any]:
     if size > log.store.size():
         raise HTTPException(404, f"no tree of size {size} yet")
     return {
@@ -98,9 +98,7 @@ def inclusion(
 
 
 @router.get("/proof/consistency")
-def consistency(
-    log: LogDep, first: Annotated[int, Query(ge=1)], second: Annotated[int, Query(ge=1)]
-) -> dict[str, Any]:
+def consistency(log: LogDep, first: Size, second: Size) -> dict[str, Any]:
     if second > log.store.size():
         raise HTTPException(404, f"no tree of size {second} yet")
     proof = log.consistency_proof(first, second)

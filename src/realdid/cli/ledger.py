@@ -25,12 +25,12 @@ from realdid.cli._terminal import Terminal
 from realdid.errors import RealDIDError
 from realdid.ledger.checkpoint import Checkpoint, CosignatureSigner, CosignatureVerifier
 from realdid.ledger.client import ForkDetectedError, LightClient, LogSource, TrustPolicy
-from realdid.ledger.entries import EntryType
+from realdid.ledger.entries import EntryType, decode_entry
 from realdid.ledger.http import HttpLogSource
 from realdid.ledger.identity import LedgerIdentity
 from realdid.ledger.log import Log
 from realdid.ledger.note import Note, NoteSigner, NoteVerifier
-from realdid.ledger.registry import Registry
+from realdid.ledger.registry import Registry, state_key_of
 from realdid.ledger.stores.sql import SqlStore
 from realdid.ledger.witness import MemoryWitnessState, Witness
 
@@ -147,16 +147,20 @@ def append(
     """Append an entry: a signed file, or --type/--body signed by --as (default: authority)."""
     term = Terminal()
     try:
+        if entry_type is None and entry_file is None:
+            term.abort("give an entry file, or --type and --body")
+        log = _log(home, db_url)
         if entry_type is not None:
             identity = _identity(as_ or home / "authority.json")
-            octets = identity.sign(
-                EntryType(entry_type), json.loads(body or "{}"), int(time.time())
-            )
-        elif entry_file is not None:
-            octets = entry_file.read_bytes() if str(entry_file) != "-" else sys.stdin.buffer.read()
+            kind, fields, now = EntryType(entry_type), json.loads(body or "{}"), int(time.time())
+            draft = decode_entry(identity.sign(kind, fields, now))
+            key = state_key_of(draft)  # supersede the key's current entry (see entries.prev)
+            prev = None if key is None else log.registry.latest_index(key)
+            octets = identity.sign(kind, fields, now, prev)
         else:
-            term.abort("give an entry file, or --type and --body")
-        index = _log(home, db_url).append(octets)
+            assert entry_file is not None
+            octets = entry_file.read_bytes() if str(entry_file) != "-" else sys.stdin.buffer.read()
+        index = log.append(octets)
     except (RealDIDError, ValueError):
         _guard(term)
         term.abort("the entry is not valid JSON or names an unknown type")
@@ -239,9 +243,7 @@ def verify(
         cp = client.update()
         registry = Registry()
         for i in range(cp.size):
-            octets = client.source.entry(i)
-            client.entry(i)  # inclusion proof against the trusted root
-            registry.apply_committed(octets)
+            registry.apply_committed(client.entry_bytes(i))  # proved against the trusted root
         if cp.state_root != registry.state.root:
             term.abort("the checkpoint's state root is not what the entries give")
         trust_file.parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -29,12 +30,15 @@ from realdid.errors import DecodeError, InvalidArgumentError
 from realdid.ledger.note import Signature, encode_vkey, key_id, parse_vkey
 from realdid.ledger.rfc9162 import HASH_SIZE
 
+_DECIMAL: Final = re.compile(r"0|[1-9][0-9]{0,18}")
+
 __all__ = [
     "ALG_COSIGNATURE_V1",
     "STATE_EXTENSION",
     "Checkpoint",
     "CosignatureSigner",
     "CosignatureVerifier",
+    "is_canonical_decimal",
 ]
 
 ALG_COSIGNATURE_V1: Final = 0x04
@@ -87,13 +91,19 @@ class Checkpoint:
         if len(lines) < 3:
             raise DecodeError("checkpoint: want origin, size and root")
         origin, size, root = lines[:3]
-        if not size.isdigit() or (size != "0" and size.startswith("0")) or len(size) > 19:
-            raise DecodeError("checkpoint: size must be decimal without leading zeros")
+        if not is_canonical_decimal(size):
+            raise DecodeError("checkpoint: size must be ASCII decimal without leading zeros")
         try:
             root_hash = base64.b64decode(root, validate=True)
             return cls(origin, int(size), root_hash, tuple(lines[3:]))
         except (binascii.Error, ValueError, InvalidArgumentError) as exc:
             raise DecodeError(f"checkpoint: {exc}") from None
+
+
+def is_canonical_decimal(text: str) -> bool:
+    """ASCII digits, no leading zero, below 2^63: one text per number (str.isdigit
+    would also take other scripts' digits, giving two texts for one checkpoint)."""
+    return _DECIMAL.fullmatch(text) is not None and int(text) < 2**63
 
 
 def _cosigned_message(checkpoint_text: str, timestamp: int) -> bytes:

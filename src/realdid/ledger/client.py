@@ -23,11 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from realdid.errors import DecodeError, RealDIDError, VerificationError
+from realdid.errors import DecodeError, InvalidArgumentError, RealDIDError, VerificationError
 from realdid.ledger.checkpoint import Checkpoint, CosignatureVerifier
 from realdid.ledger.entries import Entry, decode_entry
 from realdid.ledger.log import Lookup
-from realdid.ledger.note import NoteVerifier, open_note
+from realdid.ledger.note import NoteVerifier, Signature, open_note
 from realdid.ledger.registry import state_key_of
 from realdid.ledger.rfc9162 import hash_leaf, verify_consistency, verify_inclusion
 from realdid.ledger.smt import SmtProof, lookup_value, verify_lookup
@@ -66,6 +66,13 @@ class TrustPolicy:
     witnesses: tuple[CosignatureVerifier, ...] = ()
     quorum: int = 0
 
+    def __post_init__(self) -> None:
+        keys = [w.public_key for w in self.witnesses]
+        if len(set(keys)) != len(keys):
+            raise InvalidArgumentError("trust policy: one witness key listed twice")
+        if not 0 <= self.quorum <= len(keys):
+            raise InvalidArgumentError("trust policy: quorum must be between 0 and the witnesses")
+
 
 @dataclass
 class LightClient:
@@ -84,18 +91,27 @@ class LightClient:
             raise VerificationError(f"checkpoint: {exc}") from None
         if cp.origin != self.policy.origin:
             raise VerificationError("checkpoint: another log's origin")
-        cosigned = 0
-        if self.policy.witnesses:
-            try:
-                _, signers = open_note(note, self.policy.witnesses)
-                cosigned = len({s.name for s in signers})
-            except VerificationError:
-                cosigned = 0
+        cosigned = self._count_cosignatures(parsed.text, parsed.signatures)
         if cosigned < self.policy.quorum:
             raise VerificationError(
                 f"checkpoint: {cosigned} witness cosignatures, want {self.policy.quorum}"
             )
         return cp
+
+    def _count_cosignatures(self, text: str, signatures: Sequence[Signature]) -> int:
+        """Distinct configured witnesses whose cosignature verifies.
+
+        Lines are checked one by one: a corrupt or forged line from one
+        witness (or from whoever relayed the note) must not cancel the
+        others', so it is ignored rather than failing the whole note.
+        """
+        keys = {(w.name, w.key_id): w for w in self.policy.witnesses}
+        valid = set()
+        for signature in signatures:
+            witness = keys.get((signature.name, signature.key_id))
+            if witness is not None and witness.verify(text, signature):
+                valid.add(witness.public_key)
+        return len(valid)
 
     def _fork(self, message: str, other: bytes) -> ForkDetectedError:
         assert self.trusted_note is not None
@@ -145,11 +161,16 @@ class LightClient:
 
     def entry(self, index: int) -> Entry:
         """Entry ``index``, proved included in the trusted tree."""
+        return decode_entry(self.entry_bytes(index))
+
+    def entry_bytes(self, index: int) -> bytes:
+        """Leaf ``index`` as stored, proved included (even one a reader would refuse:
+        on a chain a refused entry keeps its place, and replay must see it)."""
         cp = self._current()
         octets = self.source.entry(index)
         proof = self.source.inclusion_proof(index, cp.size)
         verify_inclusion(index, cp.size, hash_leaf(octets), proof, cp.root_hash)
-        return decode_entry(octets)
+        return octets
 
     def _current(self) -> Checkpoint:
         return self.update() if self.trusted is None else self.trusted
@@ -159,6 +180,11 @@ class LightClient:
         answer = self.source.lookup(key)
         cp = self.verify_checkpoint(answer.checkpoint)
         self.accept(answer.checkpoint)  # consistent with what we trust (older, equal or newer)
+        assert self.trusted is not None
+        if cp.size < self.trusted.size:  # an old state could hide a retirement we already saw
+            raise VerificationError(
+                f"lookup: answered at size {cp.size}, older than the trusted {self.trusted.size}"
+            )
         state_root = cp.state_root
         if state_root is None or answer.key != key:
             raise VerificationError("lookup: no state root, or an answer for another key")

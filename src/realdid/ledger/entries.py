@@ -3,13 +3,18 @@
 An entry is RFC 8785 canonical JSON::
 
     {"v": 1, "type": "issuer.key", "author": "did:realdid:hospital-1",
-     "key": "did:realdid:hospital-1#ledger-1", "time": 1764000000,
+     "key": "did:realdid:hospital-1#ledger-1", "time": 1764000000, "prev": null,
      "body": {...}, "sig": "<base64url Ed25519 over the canonical entry without sig>"}
 
 The leaf of the log is the canonical bytes of the whole entry, so its hash
-commits to the signature too. Bodies are strict (unknown fields, wrong
-types and malformed keys are refused) and carry no personal data: the
-ledger grows with institutions and openings, never with citizens.
+commits to the signature too. ``prev`` is the log index of the latest entry
+for the state key this entry sets (null for a new key, and for events): a
+compare-and-swap that makes a replayed or stale entry fail, so nobody can
+roll back a rotation or a retirement by re-sending an old signed entry.
+
+Bodies are strict (unknown fields, wrong types and malformed keys are
+refused) and carry no personal data: the ledger grows with institutions
+and openings, never with citizens.
 """
 
 from __future__ import annotations
@@ -297,6 +302,7 @@ class Entry(_Strict):
     author: Did
     key: Annotated[str, Field(max_length=200)]
     time: Annotated[int, Field(ge=0, lt=2**53)]
+    prev: Annotated[int, Field(ge=0, lt=2**53)] | None
     body: dict[str, Any]
     sig: str
 
@@ -352,13 +358,18 @@ def sign_entry(
     private_key: Ed25519PrivateKey,
     body: BaseModel | dict[str, Any],
     time: int,
+    prev: int | None = None,
 ) -> bytes:
-    """Build, check and sign an entry; returns its canonical bytes (the log leaf)."""
+    """Build, check and sign an entry; returns its canonical bytes (the log leaf).
+
+    ``prev``: the index of the current entry for the state key this one sets
+    (None for a new key or an event); see the module docstring.
+    """
     if not _DID.match(author):
         raise InvalidArgumentError("author: not a did:realdid DID")
     body_json = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
     unsigned = {"v": 1, "type": kind.value, "author": author, "key": key_id, "time": time,
-                "body": body_json}  # fmt: skip
+                "prev": prev, "body": body_json}  # fmt: skip
     signature = private_key.sign(rfc8785.dumps(unsigned))
     octets = rfc8785.dumps({**unsigned, "sig": b64url(signature)})
     decode_entry(octets)  # the same checks a reader applies

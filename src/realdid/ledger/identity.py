@@ -55,9 +55,18 @@ class LedgerIdentity:
         )
 
     def sign(
-        self, kind: EntryType, body: BaseModel | dict[str, Any], when: int | None = None
+        self,
+        kind: EntryType,
+        body: BaseModel | dict[str, Any],
+        when: int | None = None,
+        prev: int | None = None,
     ) -> bytes:
-        """A signed entry of ``kind`` with ``body`` (canonical bytes, ready to append)."""
+        """A signed entry of ``kind`` with ``body`` (canonical bytes, ready to append).
+
+        ``prev``: the index of the entry this one supersedes for its state key
+        (read it from the ledger, e.g. ``Registry.latest_index``); None for a
+        new key or an event.
+        """
         return sign_entry(
             kind,
             self.did,
@@ -65,4 +74,5 @@ class LedgerIdentity:
             self.private_key,
             body,
             int(time.time()) if when is None else when,
+            prev,
         )

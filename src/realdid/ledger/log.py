@@ -115,9 +115,11 @@ class Log:
                 old = 0 if stored is None else stored[0]
                 try:
                     proof = consistency_proof(self.store, old, cp.size) if 0 < old < cp.size else []
-                    signatures.append(witness.add_checkpoint(old, proof, note))
+                    cosignature = witness.add_checkpoint(old, proof, note)
                 except (WitnessRefusalError, InvalidArgumentError):
                     continue
+                if witness.signer.verifier.verify(parsed.text, cosignature):  # only good ones
+                    signatures.append(cosignature)
             cosigned = Note(parsed.text, tuple(signatures)).encode()
             self.store.save_checkpoint(cp.size, cosigned)
             if cp.size in self._snapshots:

@@ -21,6 +21,13 @@ refused entry changes nothing.
 Every write updates the sparse Merkle tree of state keys, whose root each
 checkpoint carries, so a reader can prove "this service may ask for these
 attributes", "this key is not retired", or "there is no such service".
+
+Replays: an entry that sets a state key names, in ``prev``, the index of
+that key's current entry (None for a new key), so a re-sent old entry, or
+one signed against a state that has moved on, is refused; events (opening
+requests and shares) carry no ``prev`` and may appear once (one share per
+trustee per request). A retired key stays retired, except a service
+registration or the trustee set, which the authority may publish anew.
 """
 
 from __future__ import annotations
@@ -56,6 +63,9 @@ from realdid.ledger.rfc9162 import hash_leaf
 from realdid.ledger.smt import SparseMerkleTree, lookup_value
 
 __all__ = ["Institution", "Registry", "state_key_of"]
+
+#: State keys the authority may set again after retiring them.
+_REOPENABLE = ("service:", "trustees")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +108,8 @@ class Registry:
     epoch: EpochBody | None = None
     retired: set[str] = field(default_factory=set)
     opening_requests: set[int] = field(default_factory=set)
+    request_leaves: set[bytes] = field(default_factory=set)
+    shares: set[tuple[int, str]] = field(default_factory=set)
     refused: list[int] = field(default_factory=list)
     state: SparseMerkleTree = field(default_factory=SparseMerkleTree)
 
@@ -136,7 +148,32 @@ class Registry:
             raise PermissionDeniedError(str(exc)) from None
         entry.verify_signature(key)
         self._check_rules(entry, who)
+        self._check_prev(entry, octets, who)
         return entry
+
+    def latest_index(self, state_key: str) -> int | None:
+        """The log index of ``state_key``'s latest entry (what a new entry's ``prev`` names)."""
+        value = self.state.get(state_key)
+        return None if value is None else int.from_bytes(value[:8], "big")
+
+    def _check_prev(self, entry: Entry, octets: bytes, who: Institution) -> None:
+        key = state_key_of(entry)
+        if key is None:
+            if entry.prev is not None:
+                raise InvalidArgumentError("prev: an event supersedes nothing; want null")
+            if entry.type is EntryType.OPENING_REQUEST and hash_leaf(octets) in self.request_leaves:
+                raise InvalidArgumentError("opening.request: already on the ledger (a replay)")
+            return
+        current = self.latest_index(key)
+        if entry.prev != current:
+            raise InvalidArgumentError(
+                f"prev: {key} is at entry {current}, this entry names {entry.prev}"
+                " (a replayed or stale entry)"
+            )
+        if key in self.retired and entry.type is not EntryType.RETIRE:
+            if not key.startswith(_REOPENABLE):
+                raise InvalidArgumentError(f"{key}: retired for good")
+            self._require(who, Role.AUTHORITY)
 
     def _require(self, who: Institution, *roles: Role) -> None:
         if who.role not in roles:
@@ -207,6 +244,8 @@ class Registry:
                     raise PermissionDeniedError("opening.share: not in the current trustee set")
                 if body.request not in self.opening_requests:
                     raise InvalidArgumentError("opening.share: no such opening request")
+                if (body.request, who.did) in self.shares:
+                    raise InvalidArgumentError("opening.share: this trustee already answered")
 
     def _check_service(self, body: ServiceBody) -> None:
         member = self.institutions.get(body.service)
@@ -276,7 +315,12 @@ class Registry:
                 self.retired.add(body.state_key)
             case OpeningRequestBody():
                 self.opening_requests.add(index)
+                self.request_leaves.add(hash_leaf(octets))
+            case OpeningShareBody():
+                self.shares.add((body.request, entry.author))
         key = state_key_of(entry)
+        if key is not None and entry.type is not EntryType.RETIRE:
+            self.retired.discard(key)  # a reopened service or trustee set
         if key is not None:
             self.state.set(key, lookup_value(index, hash_leaf(octets)))
         self.size += 1

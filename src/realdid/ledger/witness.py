@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from realdid.errors import RealDIDError
-from realdid.ledger.checkpoint import Checkpoint, CosignatureSigner
+from realdid.ledger.checkpoint import Checkpoint, CosignatureSigner, is_canonical_decimal
 from realdid.ledger.note import Note, NoteVerifier, Signature, open_note
 from realdid.ledger.rfc9162 import EMPTY_ROOT, HASH_SIZE, verify_consistency
 
@@ -147,7 +147,7 @@ def parse_add_checkpoint(body: bytes) -> tuple[int, list[bytes], bytes]:
         if not lines[0].startswith("old "):
             raise ValueError
         size = lines[0][4:]
-        if not size.isdigit() or (size != "0" and size.startswith("0")):
+        if not is_canonical_decimal(size):
             raise ValueError
         proof = [base64.b64decode(line, validate=True) for line in lines[1:]]
     except (UnicodeDecodeError, ValueError, binascii.Error):
