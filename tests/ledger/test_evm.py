@@ -48,7 +48,7 @@ def test_admission_is_enforced_on_chain(chain: Web3, tmp_path: Path) -> None:
 
     def raw_append(account: str, code: int, entry: bytes) -> None:
         with pytest.raises(Exception, match=r"0x|revert"):
-            contract.functions.append(code, entry).transact({"from": account})
+            contract.functions.append(code, entry, store.size()).transact({"from": account})
 
     schema = w.hospital.sign(
         EntryType.SCHEMA, {"schema_id": "x:v1", "attributes": [{"name": "a", "kind": "text"}]}, T0
@@ -73,7 +73,9 @@ def test_admission_is_enforced_on_chain(chain: Web3, tmp_path: Path) -> None:
     )
     raw_append(hospital_account, 3, key)  # the declared type must be the entry's type
     before = store.size()
-    contract.functions.append(4, key).transact({"from": hospital_account})  # its own issuer key
+    with pytest.raises(Exception, match=r"0x|revert"):  # at a stale index
+        contract.functions.append(4, key, before - 1).transact({"from": hospital_account})
+    contract.functions.append(4, key, before).transact({"from": hospital_account})  # its own key
     assert store.size() == before + 1
     contract.functions.retire(hospital_account).transact({"from": store.accounts[w.authority.did]})
     raw_append(hospital_account, 4, key)
@@ -135,7 +137,9 @@ def test_an_entry_on_chain_that_breaks_a_rule_changes_nothing(chain: Web3, tmp_p
     stale = w.authority.sign(
         EntryType.EPOCH, {"epoch": 3, "starts": "2026-12-01"}, T0
     )  # epochs only increase
-    store.contract.functions.append(7, stale).transact({"from": store.accounts[w.authority.did]})
+    store.contract.functions.append(7, stale, store.size()).transact(
+        {"from": store.accounts[w.authority.did]}
+    )
     state = log.registry.state.root
     fresh = Log(store, NoteSigner.generate("log"))  # a reader replaying the chain
     assert fresh.registry.refused == [len(w.setup)]
@@ -152,3 +156,102 @@ def test_gas_is_recorded(chain: Web3, tmp_path: Path) -> None:
     assert store.gas[0] > 21_000
     assert gas > 21_000
     assert json.dumps(registry_artifact()["abi"])
+
+
+def test_a_writer_overtaken_between_check_and_send_rechecks_and_lands_once(
+    chain: Web3, tmp_path: Path
+) -> None:
+    w = ledger_world()
+    first = evm_store(chain, tmp_path)
+    log = Log(first, NoteSigner.generate("log"))
+    for entry in w.setup[:1]:
+        log.append(entry)
+    _admit_all(first, chain, w)
+    for entry in w.setup[1:]:
+        log.append(entry)
+    # A second writer process: its own mirror of the same contract.
+    second = EvmStore(
+        chain, first.contract.address, first.accounts, SqlStore.sqlite(tmp_path / "other.db")
+    )
+    other = Log(second, NoteSigner.generate("log"))
+    checked: list[int] = []
+    epoch = log.registry.latest_index("epoch")
+
+    def overtaken(index: int) -> None:
+        checked.append(index)
+        if len(checked) == 1:  # the other writer lands between our check and our send
+            other.append(
+                w.authority.sign(EntryType.EPOCH, {"epoch": 12, "starts": "2026-12-01"}, T0, epoch)
+            )
+
+    size = first.size()
+    ours = w.court.sign(
+        EntryType.OPENING_REQUEST,
+        {
+            "case": "c-1",
+            "warrant_digest": b64url(bytes(32)),
+            "service": w.forum.did,
+            "statement": b64url(b"s"),
+            "presentation": b64url(b"p"),
+        },
+        T0,
+    )
+    assert first.append(ours, overtaken) == size + 1
+    assert checked == [size, size + 1]  # checked again at the index it got
+    assert first.size() == size + 2
+    assert [first.entry(size + 1)] == [ours]
+
+
+def test_roots_inside_a_block_with_several_appends(chain: Web3, tmp_path: Path) -> None:
+    w = ledger_world()
+    store = evm_store(chain, tmp_path)
+    store.append(w.setup[0])
+    authority = store.accounts[w.authority.did]
+    chain.provider.make_request("evm_setAutomine", [False])  # type: ignore[arg-type]
+    try:
+        for i, entry in enumerate(w.setup[1:4]):
+            store.contract.functions.append(1, entry, 1 + i).transact(
+                {"from": authority, "gas": 300_000}
+            )
+        chain.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    finally:
+        chain.provider.make_request("evm_setAutomine", [True])  # type: ignore[arg-type]
+    reference = MemoryTree()
+    reference.extend(hash_leaf(e) for e in w.setup[:4])
+    assert store.size() == 4
+    for size in (1, 2, 3, 4):
+        assert store.root(size) == reference.root(size)
+
+
+def test_a_retired_institution_loses_its_write_right_on_chain(chain: Web3, tmp_path: Path) -> None:
+    w = ledger_world()
+    store = evm_store(chain, tmp_path)
+    log = Log(store, NoteSigner.generate("log"))
+    log.append(w.setup[0])
+    _admit_all(store, chain, w)
+    for entry in w.setup[1:]:
+        log.append(entry)
+    court = f"did:{w.court.did}"
+    request = w.court.sign(
+        EntryType.OPENING_REQUEST,
+        {
+            "case": "c-2",
+            "warrant_digest": b64url(bytes(32)),
+            "service": w.forum.did,
+            "statement": b64url(b"s"),
+            "presentation": b64url(b"p"),
+        },
+        T0,
+    )
+    account = store.accounts[w.court.did]
+
+    def send() -> object:
+        call = store.contract.functions.append(9, request, store.size())
+        return call.estimate_gas({"from": account})
+
+    assert send()  # the court could write it
+    prev = log.registry.latest_index(court)
+    log.append(w.authority.sign(EntryType.RETIRE, {"state_key": court, "reason": "x"}, T0, prev))
+    assert store.contract.functions.members(account).call()[1] is True
+    with pytest.raises(Exception, match=r"0x|revert"):  # now the chain refuses it
+        send()

@@ -13,6 +13,10 @@ pragma solidity 0.8.37;
 /// begins with {"author":"<did>",) and only entry types its role may write
 /// (every canonical entry ends with "type":"<type>","v":1}). Signatures by
 /// the DID's Ed25519 key are checked by every reader.
+///
+/// Each append names the index it expects (its size at the state the writer
+/// checked the entry against): a compare-and-swap, so that an entry lands
+/// only where it was validated, however many writers race.
 contract RealDIDRegistry {
     uint8 public constant ROLE_AUTHORITY = 1;
     uint8 public constant ROLE_ISSUER = 2;
@@ -41,6 +45,7 @@ contract RealDIDRegistry {
     error WrongAuthor();
     error TypeNotAllowed(uint8 entryType);
     error NotAuthority();
+    error StaleIndex(uint64 size);
 
     constructor(string memory authorityDid) {
         authority = msg.sender;
@@ -62,9 +67,10 @@ contract RealDIDRegistry {
         emit Admitted(account, did, role);
     }
 
-    /// @notice The authority revokes an account's right to write.
+    /// @notice The authority, or the account itself, revokes its right to write.
     function retire(address account) external {
-        if (msg.sender != authority) revert NotAuthority();
+        if (msg.sender != authority && msg.sender != account) revert NotAuthority();
+        if (account == authority) revert NotAuthority();
         members[account].retired = true;
         emit Retired(account);
     }
@@ -79,8 +85,12 @@ contract RealDIDRegistry {
         return 0;
     }
 
-    /// @notice Append one entry; returns its index. The leaf is SHA-256(0x00 || entry).
-    function append(uint8 entryType, bytes calldata entry) external returns (uint64 index) {
+    /// @notice Append one entry at `expectedIndex`; returns it. The leaf is SHA-256(0x00 || entry).
+    function append(uint8 entryType, bytes calldata entry, uint64 expectedIndex)
+        external
+        returns (uint64 index)
+    {
+        if (expectedIndex != size) revert StaleIndex(size);
         Member storage m = members[msg.sender];
         if (m.role == 0 || m.retired) revert NotAdmitted();
         if (entryType >= 11 || (allowedTypes(m.role) >> entryType) & 1 == 0) {

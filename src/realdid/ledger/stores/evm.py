@@ -25,7 +25,7 @@ from web3.contract import Contract
 from web3.exceptions import ContractCustomError, ContractLogicError, Web3Exception
 
 from realdid.errors import InvalidArgumentError, PermissionDeniedError
-from realdid.ledger.entries import EntryType, Role, decode_entry
+from realdid.ledger.entries import Entry, EntryType, RetireBody, Role, decode_entry
 from realdid.ledger.rfc9162 import EMPTY_ROOT
 from realdid.ledger.stores.base import Validator
 from realdid.ledger.stores.sql import SqlStore, StoreError
@@ -46,6 +46,7 @@ ENTRY_TYPES: Final = (
     EntryType.OPENING_REQUEST,
     EntryType.OPENING_SHARE,
 )
+_RACE_ATTEMPTS: Final = 5
 ROLE_CODES: Final = {
     Role.AUTHORITY: 1,
     Role.ISSUER: 2,
@@ -90,6 +91,7 @@ class EvmStore:
         self.accounts = dict(accounts)
         self.mirror = mirror
         self._block_of_size: dict[int, int] = {}
+        self._size_after_block: dict[int, int] = {}
         self._next_block = 0
         self.gas: list[int] = []  # gas used by each append this store sent (for benchmarks)
 
@@ -128,6 +130,10 @@ class EvmStore:
         block = self._block_of_size.get(size)
         if block is None:
             raise InvalidArgumentError(f"root: no chain state with size {size}")
+        if self._size_after_block[block] != size:
+            # Inside a block: no chain state has this size. The mirror's leaves up to the
+            # block's end were checked against the chain's root there, so its root is it.
+            return self.mirror.root(size)
         return bytes(self.contract.functions.root().call(block_identifier=block))
 
     def sync(self) -> None:
@@ -147,7 +153,9 @@ class EvmStore:
                 self.mirror.append(bytes(log["args"]["entry"]))
             elif index > self.mirror.size():
                 raise StoreError(f"chain: event {index} arrived before its predecessors")
-            self._block_of_size[index + 1] = int(log["blockNumber"])
+            block = int(log["blockNumber"])
+            self._block_of_size[index + 1] = block
+            self._size_after_block[block] = max(self._size_after_block.get(block, 0), index + 1)
         self._next_block = head + 1
         size = self.mirror.size()
         if size and self.mirror.root(size) != self.chain_root_at_block(size):
@@ -158,30 +166,58 @@ class EvmStore:
         return bytes(self.contract.functions.root().call(block_identifier=block))
 
     def append(self, entry: bytes, validate: Validator | None = None) -> int:
-        """Send the entry from its author's account; returns its index once mined."""
-        self.sync()
-        index = self.size()
-        if validate is not None:
-            validate(index)
+        """Send the entry from its author's account; returns its index once mined.
+
+        ``validate(index)`` runs against the mirror at ``index``, and the
+        transaction names that index (the contract's compare-and-swap), so
+        the entry lands only where it was checked; if another writer landed
+        first, nothing was written and the check runs again at the new size.
+        """
         parsed = decode_entry(entry)
         sender = self.accounts.get(parsed.author)
         if sender is None:
             raise PermissionDeniedError(f"{parsed.author} has no account on the chain")
         code = ENTRY_TYPES.index(parsed.type)
+        for _ in range(_RACE_ATTEMPTS):
+            self.sync()
+            index = self.mirror.size()
+            if validate is not None:
+                validate(index)
+            try:
+                tx = self.contract.functions.append(code, entry, index).transact({"from": sender})
+            except (ContractCustomError, ContractLogicError):
+                if self.size() != index:
+                    continue  # StaleIndex: another writer came first; nothing was written
+                raise PermissionDeniedError("the registry contract refused the entry") from None
+            except Web3Exception as exc:
+                raise StoreError(f"chain: append failed ({exc.__class__.__name__})") from None
+            receipt = self.w3.eth.wait_for_transaction_receipt(tx, timeout=60)
+            if receipt["status"] != 1:
+                if self.size() != index:
+                    continue  # overtaken inside the block: reverted, nothing written
+                raise PermissionDeniedError("the registry contract refused the entry")
+            self.gas.append(int(receipt["gasUsed"]))
+            self.sync()
+            self._revoke_on_chain(parsed, sender)
+            return index
+        raise StoreError(f"chain: overtaken {_RACE_ATTEMPTS} times; nothing was written")
+
+    def _revoke_on_chain(self, entry: Entry, sender: str) -> None:
+        """A retired DID loses its account's right to write on chain too (readers refuse
+        its entries anyway; this keeps them off the chain)."""
+        body = entry.typed_body()
+        if not isinstance(body, RetireBody) or not body.state_key.startswith("did:"):
+            return
+        account = self.accounts.get(body.state_key[len("did:") :])
+        if account is None:
+            return
         try:
-            tx = self.contract.functions.append(code, entry).transact({"from": sender})
-        except (ContractCustomError, ContractLogicError):
-            raise PermissionDeniedError("the registry contract refused the entry") from None
-        except Web3Exception as exc:
-            raise StoreError(f"chain: append failed ({exc.__class__.__name__})") from None
-        receipt = _wait(self.w3, tx)
-        self.gas.append(int(receipt["gasUsed"]))
-        events = self.contract.events.EntryAppended().process_receipt(receipt)
-        landed = int(events[0]["args"]["index"])
-        self.sync()
-        if landed != index:
-            raise StoreError(f"chain: another writer came first; the entry is at {landed}")
-        return index
+            _wait(self.w3, self.contract.functions.retire(account).transact({"from": sender}))
+        except (Web3Exception, PermissionDeniedError):
+            raise StoreError(
+                "chain: the retirement is committed, but the account's write right could not"
+                " be revoked on chain; the authority must call retire()"
+            ) from None
 
     def entry(self, index: int) -> bytes:
         self.sync()
