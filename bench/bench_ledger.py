@@ -83,6 +83,8 @@ def append_rates(n_sql: int, n_evm: int) -> tuple[dict[str, float], dict[str, in
         w3 = Web3(Web3.HTTPProvider(node))
         world = ledger_world()
         address = deploy_registry(w3, w3.eth.accounts[0], world.authority.did)
+        deploy_tx = w3.eth.get_block("latest")["transactions"][0]
+        gas["deploy the registry"] = int(w3.eth.get_transaction_receipt(deploy_tx)["gasUsed"])
         store = EvmStore(
             w3,
             address,
