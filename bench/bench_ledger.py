@@ -83,8 +83,9 @@ def append_rates(n_sql: int, n_evm: int) -> tuple[dict[str, float], dict[str, in
         w3 = Web3(Web3.HTTPProvider(node))
         world = ledger_world()
         address = deploy_registry(w3, w3.eth.accounts[0], world.authority.did)
-        deploy_tx = w3.eth.get_block("latest")["transactions"][0]
-        gas["deploy the registry"] = int(w3.eth.get_transaction_receipt(deploy_tx)["gasUsed"])
+        deploy_tx = w3.eth.get_block("latest")["transactions"][0]  # a hash: full_transactions=False
+        receipt = w3.eth.get_transaction_receipt(deploy_tx)  # type: ignore[arg-type]
+        gas["deploy the registry"] = int(receipt["gasUsed"])
         store = EvmStore(
             w3,
             address,
