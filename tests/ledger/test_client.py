@@ -243,3 +243,41 @@ def test_a_lookup_older_than_the_trusted_checkpoint_is_refused(tmp_path: Path) -
     client.source = Stale()  # type: ignore[assignment]
     with pytest.raises(VerificationError, match="older than the trusted"):
         client.lookup(service)
+
+
+def test_a_new_client_reads_the_latest_view_and_can_bound_its_age(tmp_path: Path) -> None:
+    log = _log(tmp_path, "log")
+    witnesses = _witnesses()
+    log.checkpoint()
+    log.cosign(witnesses)
+    service = f"service:{ledger_world().forum.did}"
+    old = log.lookup(service)
+    prev = log.registry.latest_index(service)
+    retire = {"state_key": service, "reason": "x"}
+    log.append(ledger_world().authority.sign(EntryType.RETIRE, retire, T0, prev))
+    log.checkpoint()
+    cosigned_at = T0 + 10_000
+    for w in witnesses:
+        w.clock = lambda: cosigned_at
+    log.cosign(witnesses)
+
+    class Replaying:
+        """Serves the old lookup answer, and the truth for everything else."""
+
+        def lookup(self, key: str) -> Lookup:
+            return old
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(log, name)
+
+    fresh = LightClient(_policy(witnesses, 2), Replaying())  # type: ignore[arg-type]
+    with pytest.raises(VerificationError, match="older than the trusted"):
+        fresh.lookup(service)  # it took the log's latest view first
+    # A log that shows a new client only old views: bounded by the cosignatures' age.
+    policy = dataclasses.replace(_policy(witnesses, 2), max_age=3600)
+    stale = LightClient(policy, log, clock=lambda: cosigned_at + 7200)
+    with pytest.raises(VerificationError, match="witness cosignatures"):
+        stale.update()
+    assert (
+        LightClient(policy, log, clock=lambda: cosigned_at + 60).update().size == log.store.size()
+    )

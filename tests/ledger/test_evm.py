@@ -77,6 +77,13 @@ def test_admission_is_enforced_on_chain(chain: Web3, tmp_path: Path) -> None:
         contract.functions.append(4, key, before - 1).transact({"from": hospital_account})
     contract.functions.append(4, key, before).transact({"from": hospital_account})  # its own key
     assert store.size() == before + 1
+    for account in (store.accounts[w.forum.did], list(chain.eth.accounts)[9]):
+        with pytest.raises(Exception, match=r"0x|revert"):  # another DID, or nobody
+            contract.functions.retire(hospital_account).transact({"from": account})
+    with pytest.raises(Exception, match=r"0x|revert"):  # the authority is never retired
+        contract.functions.retire(store.accounts[w.authority.did]).transact(
+            {"from": store.accounts[w.authority.did]}
+        )
     contract.functions.retire(hospital_account).transact({"from": store.accounts[w.authority.did]})
     raw_append(hospital_account, 4, key)
     with pytest.raises(PermissionDeniedError):  # through the store: a typed refusal
@@ -251,7 +258,15 @@ def test_a_retired_institution_loses_its_write_right_on_chain(chain: Web3, tmp_p
 
     assert send()  # the court could write it
     prev = log.registry.latest_index(court)
-    log.append(w.authority.sign(EntryType.RETIRE, {"state_key": court, "reason": "x"}, T0, prev))
+    # The writing process need not know the court's account: the chain's events name it.
+    restarted = EvmStore(
+        chain,
+        store.contract.address,
+        {w.authority.did: store.accounts[w.authority.did]},
+        SqlStore.sqlite(tmp_path / "restarted.db"),
+    )
+    retire = w.authority.sign(EntryType.RETIRE, {"state_key": court, "reason": "x"}, T0, prev)
+    Log(restarted, NoteSigner.generate("log")).append(retire)
     assert store.contract.functions.members(account).call()[1] is True
     with pytest.raises(Exception, match=r"0x|revert"):  # now the chain refuses it
         send()

@@ -319,6 +319,12 @@ def test_events_appear_once() -> None:
     r.apply(request)
     index = r.size - 1
     _refused(r, request, InvalidArgumentError)
+    data = json.loads(request)
+    for c in "ABCDEFGHIJKLMNOP":  # the signature's last character, its unused bits changed
+        if c != data["sig"][-1]:
+            edited = rfc8785.dumps(dict(data, sig=data["sig"][:-1] + c))
+            with pytest.raises(RealDIDError):
+                r.check(edited)
     _refused(r, w.court.sign(EntryType.OPENING_REQUEST, body, T0 + 1, 0), InvalidArgumentError)
     share = {"request": index, "share": b64url(bytes(114))}
     r.apply(w.trustees[0].sign(EntryType.OPENING_SHARE, share, T0))
@@ -353,3 +359,12 @@ def test_a_retired_issuer_key_or_did_stays_retired() -> None:
         w.authority.sign(EntryType.DID_UPDATE, document, T0, r.latest_index(forum)),
         InvalidArgumentError,
     )
+
+
+def test_the_authority_and_the_epoch_are_never_retired() -> None:
+    w, r = ledger_world(), _registry()
+    for key in (f"did:{w.authority.did}", "epoch"):
+        retire = w.authority.sign(
+            EntryType.RETIRE, {"state_key": key, "reason": "x"}, T0, r.latest_index(key)
+        )
+        _refused(r, retire, InvalidArgumentError)

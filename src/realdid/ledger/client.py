@@ -19,7 +19,8 @@ cannot even be cosigned.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -65,6 +66,9 @@ class TrustPolicy:
     log_key: NoteVerifier
     witnesses: tuple[CosignatureVerifier, ...] = ()
     quorum: int = 0
+    #: Seconds: count only cosignatures at most this old (tlog-cosignature's time line),
+    #: which bounds how stale a view a log can show even a client that trusts nothing yet.
+    max_age: int | None = None
 
     def __post_init__(self) -> None:
         keys = [w.public_key for w in self.witnesses]
@@ -81,6 +85,7 @@ class LightClient:
     trusted: Checkpoint | None = None
     trusted_note: bytes | None = None
     evidence: list[tuple[bytes, bytes]] = field(default_factory=list)
+    clock: Callable[[], int] = field(default=lambda: int(time.time()))
 
     def verify_checkpoint(self, note: bytes) -> Checkpoint:
         """The log's signature and a quorum of witness cosignatures, or VerificationError."""
@@ -106,11 +111,15 @@ class LightClient:
         others', so it is ignored rather than failing the whole note.
         """
         keys = {(w.name, w.key_id): w for w in self.policy.witnesses}
+        oldest = None if self.policy.max_age is None else self.clock() - self.policy.max_age
         valid = set()
         for signature in signatures:
             witness = keys.get((signature.name, signature.key_id))
-            if witness is not None and witness.verify(text, signature):
-                valid.add(witness.public_key)
+            if witness is None or not witness.verify(text, signature):
+                continue
+            if oldest is not None and witness.timestamp(signature) < oldest:
+                continue  # too old to say anything about the log's present
+            valid.add(witness.public_key)
         return len(valid)
 
     def _fork(self, message: str, other: bytes) -> ForkDetectedError:
@@ -177,6 +186,7 @@ class LightClient:
 
     def lookup(self, key: str) -> Entry | None:
         """``key``'s latest entry (None: no such key), with inclusion and state proofs."""
+        self._current()  # a client with nothing trusted yet first takes the log's latest view
         answer = self.source.lookup(key)
         cp = self.verify_checkpoint(answer.checkpoint)
         self.accept(answer.checkpoint)  # consistent with what we trust (older, equal or newer)

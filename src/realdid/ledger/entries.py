@@ -74,12 +74,21 @@ def b64url(data: bytes) -> str:
 
 
 def unb64url(text: str, what: str = "value") -> bytes:
+    """Strict base64url without padding: exactly one text per byte string.
+
+    A lax decoder ignores the unused low bits of the last character, so
+    four texts would decode to one signature, and a re-sent entry with an
+    edited signature would be new bytes (a new leaf) with a valid signature.
+    """
     if not isinstance(text, str) or not re.fullmatch(r"[A-Za-z0-9_-]*", text):
         raise DecodeError(f"{what}: not base64url")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError):
         raise DecodeError(f"{what}: not base64url") from None
+    if b64url(raw) != text:
+        raise DecodeError(f"{what}: not canonical base64url")
+    return raw
 
 
 class Role(StrEnum):

@@ -111,6 +111,7 @@ class Log:
             cp = Checkpoint.parse(parsed.text)
             signatures = list(parsed.signatures)
             for witness in witnesses:
+                mine = (witness.signer.verifier.name, witness.signer.verifier.key_id)
                 stored = witness.state.get(cp.origin)
                 old = 0 if stored is None else stored[0]
                 try:
@@ -119,7 +120,8 @@ class Log:
                 except (WitnessRefusalError, InvalidArgumentError):
                     continue
                 if witness.signer.verifier.verify(parsed.text, cosignature):  # only good ones
-                    signatures.append(cosignature)
+                    signatures = [s for s in signatures if (s.name, s.key_id) != mine]
+                    signatures.append(cosignature)  # a fresher time replaces the old line
             cosigned = Note(parsed.text, tuple(signatures)).encode()
             self.store.save_checkpoint(cp.size, cosigned)
             if cp.size in self._snapshots:

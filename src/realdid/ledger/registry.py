@@ -33,6 +33,7 @@ registration or the trustee set, which the authority may publish anew.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
 from realdid.errors import (
@@ -66,6 +67,11 @@ __all__ = ["Institution", "Registry", "state_key_of"]
 
 #: State keys the authority may set again after retiring them.
 _REOPENABLE = ("service:", "trustees")
+
+
+def _signed_digest(entry: Entry) -> bytes:
+    """What the author signed (the same request, whatever encoding of the signature)."""
+    return hashlib.sha256(entry.signed_bytes()).digest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +114,7 @@ class Registry:
     epoch: EpochBody | None = None
     retired: set[str] = field(default_factory=set)
     opening_requests: set[int] = field(default_factory=set)
-    request_leaves: set[bytes] = field(default_factory=set)
+    requests: set[bytes] = field(default_factory=set)  # digests of what was signed
     shares: set[tuple[int, str]] = field(default_factory=set)
     refused: list[int] = field(default_factory=list)
     state: SparseMerkleTree = field(default_factory=SparseMerkleTree)
@@ -161,7 +167,7 @@ class Registry:
         if key is None:
             if entry.prev is not None:
                 raise InvalidArgumentError("prev: an event supersedes nothing; want null")
-            if entry.type is EntryType.OPENING_REQUEST and hash_leaf(octets) in self.request_leaves:
+            if entry.type is EntryType.OPENING_REQUEST and _signed_digest(entry) in self.requests:
                 raise InvalidArgumentError("opening.request: already on the ledger (a replay)")
             return
         current = self.latest_index(key)
@@ -270,6 +276,11 @@ class Registry:
                         raise InvalidArgumentError(f"service: no predicate on {kinds[name]}")
 
     def _check_retire(self, body: RetireBody, who: Institution) -> None:
+        if body.state_key in ("epoch", f"did:{self._authority_did()}"):
+            raise InvalidArgumentError(
+                "retire: the authority's DID and the epoch are never retired"
+                " (rotate the authority's key with did.update; publish a new epoch)"
+            )
         if body.state_key in self.retired:
             raise InvalidArgumentError("retire: already retired")
         if self.state.get(body.state_key) is None:
@@ -315,7 +326,7 @@ class Registry:
                 self.retired.add(body.state_key)
             case OpeningRequestBody():
                 self.opening_requests.add(index)
-                self.request_leaves.add(hash_leaf(octets))
+                self.requests.add(_signed_digest(entry))
             case OpeningShareBody():
                 self.shares.add((body.request, entry.author))
         key = state_key_of(entry)
@@ -344,6 +355,9 @@ class Registry:
         except RealDIDError:
             self.refused.append(self.size)
             self.size += 1
+
+    def _authority_did(self) -> str:
+        return next(i.did for i in self.institutions.values() if i.role is Role.AUTHORITY)
 
     def require_live(self, state_key: str) -> None:
         """Raise unless ``state_key`` exists and is not retired."""

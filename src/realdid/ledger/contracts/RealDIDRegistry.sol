@@ -67,11 +67,16 @@ contract RealDIDRegistry {
         emit Admitted(account, did, role);
     }
 
-    /// @notice The authority, or the account itself, revokes its right to write.
+    /// @notice The authority, or an account of the same DID, revokes an account's right
+    /// to write (a retired institution loses every account bound to its DID).
     function retire(address account) external {
-        if (msg.sender != authority && msg.sender != account) revert NotAuthority();
-        if (account == authority) revert NotAuthority();
-        members[account].retired = true;
+        Member storage target = members[account];
+        if (target.role == 0 || account == authority) revert NotAdmitted();
+        if (msg.sender != authority
+            && keccak256(bytes(members[msg.sender].did)) != keccak256(bytes(target.did))) {
+            revert NotAuthority();
+        }
+        target.retired = true;
         emit Retired(account);
     }
 

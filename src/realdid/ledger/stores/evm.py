@@ -191,7 +191,13 @@ class EvmStore:
                 raise PermissionDeniedError("the registry contract refused the entry") from None
             except Web3Exception as exc:
                 raise StoreError(f"chain: append failed ({exc.__class__.__name__})") from None
-            receipt = self.w3.eth.wait_for_transaction_receipt(tx, timeout=60)
+            try:
+                receipt = self.w3.eth.wait_for_transaction_receipt(tx, timeout=60)
+            except Web3Exception as exc:
+                raise StoreError(
+                    f"chain: no receipt ({exc.__class__.__name__}); the entry may still land,"
+                    " re-read the log before retrying (a replay would be refused)"
+                ) from None
             if receipt["status"] != 1:
                 if self.size() != index:
                     continue  # overtaken inside the block: reverted, nothing written
@@ -203,20 +209,27 @@ class EvmStore:
         raise StoreError(f"chain: overtaken {_RACE_ATTEMPTS} times; nothing was written")
 
     def _revoke_on_chain(self, entry: Entry, sender: str) -> None:
-        """A retired DID loses its account's right to write on chain too (readers refuse
-        its entries anyway; this keeps them off the chain)."""
+        """A retired DID loses every account bound to it on chain (readers refuse its
+        entries anyway; this keeps them off the chain). The accounts come from the
+        chain's Admitted events, not from what this process happens to know."""
         body = entry.typed_body()
         if not isinstance(body, RetireBody) or not body.state_key.startswith("did:"):
             return
-        account = self.accounts.get(body.state_key[len("did:") :])
-        if account is None:
-            return
+        did = body.state_key[len("did:") :]
         try:
-            _wait(self.w3, self.contract.functions.retire(account).transact({"from": sender}))
+            bound = {
+                str(log["args"]["account"])
+                for log in self.contract.events.Admitted.get_logs(from_block=0)
+                if log["args"]["did"] == did
+            }
+            for account in sorted(bound):
+                if not self.contract.functions.members(account).call()[1]:
+                    tx = self.contract.functions.retire(account).transact({"from": sender})
+                    _wait(self.w3, tx)
         except (Web3Exception, PermissionDeniedError):
             raise StoreError(
-                "chain: the retirement is committed, but the account's write right could not"
-                " be revoked on chain; the authority must call retire()"
+                f"chain: the retirement of {did} is committed, but revoking its accounts"
+                " on chain failed; the authority must call retire() for each"
             ) from None
 
     def entry(self, index: int) -> bytes:
