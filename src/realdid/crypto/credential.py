@@ -36,17 +36,27 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
-from realdid.crypto._backend import Scalar, as_octets, decode_scalar, scalar_from_int
+from realdid.crypto._backend import (
+    G1,
+    Scalar,
+    as_octets,
+    decode_g1,
+    decode_scalar,
+    encode_g1,
+    msm_g1,
+    scalar_from_int,
+)
 from realdid.crypto._codec import decode_scalar_list, i2osp8
 from realdid.crypto._core import Api, core_verify
 from realdid.crypto.blind import (
+    blind_generators,
     core_commit,
     finalize_blind_sign,
     signing_generators,
     validate_commit,
 )
 from realdid.crypto.generators import Generators, check_message_count
-from realdid.crypto.randomness import UnsafeMockedRng
+from realdid.crypto.randomness import UnsafeMockedRng, random_scalar
 from realdid.crypto.suites import BLS12_381_SHA_256, Ciphersuite
 from realdid.errors import InvalidArgumentError
 
@@ -57,11 +67,13 @@ __all__ = [
     "Credential",
     "Kind",
     "Schema",
+    "commit_for_issuance",
     "commit_secrets",
     "credential_api",
     "encode_attribute",
     "finalize_credential",
     "issue_credential",
+    "issue_on_commitment",
 ]
 
 INTEGER_OFFSET: Final = 1 << 62
@@ -231,11 +243,66 @@ def issue_credential(
     Refuses a commitment to any number of values but 1 + N, and requires
     ``signer_nym_entropy`` exactly when the schema has nym secrets.
     """
-    SK = decode_scalar(sk, "secret key")
     api = credential_api(ciphersuite)
     C, M = validate_commit(as_octets(commitment_with_proof, "commitment_with_proof"), api)
     if 1 + schema.nym_count != M:
         raise InvalidArgumentError(f"commitment: holds {M} values, want {1 + schema.nym_count}")
+    return _blind_sign(sk, pk, schema, epoch, values, C, signer_nym_entropy, api)
+
+
+def commit_for_issuance(
+    schema: Schema,
+    holder_secret: bytes,
+    prover_nyms: Sequence[bytes] = (),
+    *,
+    ciphersuite: Ciphersuite = BLS12_381_SHA_256,
+) -> tuple[bytes, bytes]:
+    """A commitment C = Q_2·blind + J_1·holder_secret [+ J_2·prover_nym] to be proved,
+    inside a presentation, to hold a presented credential's secrets (see
+    presentation.IssuanceCommitment). Returns (C, secret blind to keep)."""
+    if len(prover_nyms) != schema.nym_count:
+        raise InvalidArgumentError(f"prover_nyms: want {schema.nym_count} for {schema.schema_id}")
+    api = credential_api(ciphersuite)
+    committed = [
+        decode_scalar(holder_secret, "holder_secret"),
+        *decode_scalar_list(prover_nyms, "prover_nyms", allow_zero=False),
+    ]
+    blind = random_scalar()
+    C = msm_g1(blind_generators(len(committed) + 1, api).points, (blind, *committed))
+    return encode_g1(C), blind.to_be_bytes()
+
+
+def issue_on_commitment(
+    sk: bytes,
+    pk: bytes,
+    schema: Schema,
+    epoch: int,
+    values: Mapping[str, AttributeValue],
+    commitment: bytes,
+    signer_nym_entropy: bytes | None = None,
+    *,
+    ciphersuite: Ciphersuite = BLS12_381_SHA_256,
+) -> bytes:
+    """Blind-sign on a bare commitment C whose opening the holder proved in a verified
+    presentation with an IssuanceCommitment for ``schema`` (the caller's duty: this
+    function cannot check it). The holder finishes with finalize_credential."""
+    C = decode_g1(as_octets(commitment, "commitment"), "commitment")
+    return _blind_sign(
+        sk, pk, schema, epoch, values, C, signer_nym_entropy, credential_api(ciphersuite)
+    )
+
+
+def _blind_sign(
+    sk: bytes,
+    pk: bytes,
+    schema: Schema,
+    epoch: int,
+    values: Mapping[str, AttributeValue],
+    C: G1,
+    signer_nym_entropy: bytes | None,
+    api: Api,
+) -> bytes:
+    SK = decode_scalar(sk, "secret key")
     generators = _generators(schema, api)
     extra_points, extra_scalars = [], []
     if schema.nym_count:

@@ -12,6 +12,7 @@ from realdid.crypto.presentation.statement import (
     AttributeRef,
     CredentialRequest,
     EscrowRequest,
+    IssuanceCommitment,
     RangePredicate,
     Statement,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "AttributeRef",
     "CredentialRequest",
     "EscrowRequest",
+    "IssuanceCommitment",
     "Presentation",
     "PresentationBatchError",
     "RangePredicate",

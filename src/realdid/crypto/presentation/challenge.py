@@ -5,8 +5,9 @@ input: nonce, context id, request digest, schemas, issuer keys, epochs,
 disclosure sets, range bounds and parameters, equalities, escrow key and
 label), the disclosed values, the pseudonym, the escrow ciphertext with its
 validity proof, each credential's (Abar, Bbar, D, T1, T2), the pseudonym
-commitment Ut, every range's (V_j, R_j), and the escrow link commitments
-(T_U, T_V). Prover and verifier call this same function.
+commitment Ut, every range's (V_j, R_j), the escrow link commitments
+(T_U, T_V), and the issuance link commitment T_C. Prover and verifier call
+this same function.
 """
 
 from __future__ import annotations
@@ -36,5 +37,7 @@ def presentation_challenge(statement: Statement, p: Presentation) -> Scalar:
         t.append_points(b"range", (*r.V, *r.R))
     if p.escrow is not None:
         t.append_points(b"escrow-link", (p.escrow.T_U, p.escrow.T_V))
+    if p.issuance is not None:
+        t.append_points(b"issuance-link", (p.issuance.T_C,))
     api = statement.api
     return t.challenge(api.suite, api.api_id + b"PRESENTATION_H2S_")

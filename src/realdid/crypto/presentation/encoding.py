@@ -10,6 +10,7 @@
     Ut                 48 bytes                              (with a pseudonym)
     per range          V_0..V_{ℓ-1} || R_0..R_{ℓ-1} || s^_1..s^_{ℓ-1} || t^_0..t^_{ℓ-1}
     escrow link        T_U || T_V || r^                      (with escrow)
+    issuance link      T_C || b^                             (with an issuance commitment)
 
 Points are 48-byte compressed G1, scalars 32 bytes. The layout is fixed by
 the statement, so the decoder knows every count before it reads a byte;
@@ -38,7 +39,7 @@ from realdid.crypto.escrow import EscrowCiphertext
 from realdid.crypto.presentation.statement import Statement
 from realdid.errors import DecodeError, InvalidArgumentError
 
-__all__ = ["CredentialProof", "EscrowPart", "Presentation", "RangePart"]
+__all__ = ["CredentialProof", "EscrowPart", "IssuancePart", "Presentation", "RangePart"]
 
 MAGIC = b"RDP1"
 _EPOCH = datetime.date(1970, 1, 1)
@@ -74,6 +75,12 @@ class EscrowPart:
 
 
 @dataclass(frozen=True, slots=True)
+class IssuancePart:
+    T_C: G1
+    b_hat: Scalar
+
+
+@dataclass(frozen=True, slots=True)
 class Presentation:
     disclosed: tuple[dict[str, AttributeValue], ...]
     pseudonym: G1 | None
@@ -82,6 +89,7 @@ class Presentation:
     responses: tuple[Scalar, ...]
     Ut: G1 | None
     ranges: tuple[RangePart, ...]
+    issuance: IssuancePart | None = None
 
     def encode(self, statement: Statement) -> bytes:
         out = [MAGIC, encode_disclosed(statement, self.disclosed)]
@@ -101,6 +109,8 @@ class Presentation:
         if self.escrow is not None:
             out += [encode_g1(self.escrow.T_U), encode_g1(self.escrow.T_V)]
             out.append(self.escrow.r_hat.to_be_bytes())
+        if self.issuance is not None:
+            out += [encode_g1(self.issuance.T_C), self.issuance.b_hat.to_be_bytes()]
         return b"".join(out)
 
     @classmethod
@@ -135,8 +145,11 @@ class Presentation:
         escrow = None
         if ciphertext is not None:
             escrow = EscrowPart(ciphertext, r.point("T_U"), r.point("T_V"), r.scalar("r^"))
+        issuance = None
+        if statement.issuance is not None:
+            issuance = IssuancePart(r.point("T_C"), r.scalar("b^"))
         r.finish()
-        return cls(disclosed, pseudonym, escrow, creds, responses, Ut, tuple(ranges))
+        return cls(disclosed, pseudonym, escrow, creds, responses, Ut, tuple(ranges), issuance)
 
 
 def _read_credential_proof(r: _Reader) -> CredentialProof:

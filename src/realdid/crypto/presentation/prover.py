@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from realdid.crypto._backend import Scalar, msm_g1
+from realdid.crypto._backend import G1, Scalar, as_octets, decode_scalar, msm_g1
 from realdid.crypto._codec import octets_to_signature
 from realdid.crypto._core import proof_init
-from realdid.crypto.blind import signing_generators
+from realdid.crypto.blind import blind_generators, signing_generators
 from realdid.crypto.credential import Credential
 from realdid.crypto.escrow import encrypt
 from realdid.crypto.groups import escrow_base, escrow_message_base
@@ -31,6 +31,7 @@ from realdid.crypto.presentation.challenge import presentation_challenge
 from realdid.crypto.presentation.encoding import (
     CredentialProof,
     EscrowPart,
+    IssuancePart,
     Presentation,
     RangePart,
 )
@@ -67,9 +68,16 @@ def _validate_once(params: RangeParams) -> None:
         _VALIDATED.add(params.digest)
 
 
-def prove(statement: Statement, credentials: Sequence[Credential]) -> bytes:
+def prove(
+    statement: Statement,
+    credentials: Sequence[Credential],
+    *,
+    issuance_blind: bytes | None = None,
+) -> bytes:
     """A presentation of ``credentials`` for ``statement`` (bytes, see encoding.py).
 
+    ``issuance_blind``: the secret blind of the statement's issuance commitment
+    (from credential.commit_for_issuance), required exactly when it has one.
     Raises StatementError if the credentials do not satisfy the statement,
     InvalidArgumentError if the statement itself is malformed.
     """
@@ -136,6 +144,8 @@ def prove(statement: Statement, credentials: Sequence[Credential]) -> bytes:
         T_V = msm_g1((escrow_message_base(), statement.escrow.key.y), (h_tilde, r_tilde))
         escrow_state = (ciphertext, r, r_tilde, T_U, T_V)
 
+    issuance_state = _issuance_commit(statement, credentials, masks, issuance_blind)
+
     disclosed = tuple(
         {name: cred.values[name] for name in req.disclosed}
         for req, cred in zip(statement.credentials, credentials, strict=True)
@@ -153,6 +163,7 @@ def prove(statement: Statement, credentials: Sequence[Credential]) -> bytes:
         responses=(),
         Ut=Ut,
         ranges=tuple(RangePart(tuple(p.V), tuple(p.R), (), ()) for p in range_provers),
+        issuance=None if issuance_state is None else IssuancePart(issuance_state[0], Scalar(0)),
     )
 
     # 4. challenge; 5. responses
@@ -184,7 +195,50 @@ def prove(statement: Statement, credentials: Sequence[Credential]) -> bytes:
     if escrow_state is not None:
         ciphertext, r, r_tilde, T_U, T_V = escrow_state
         escrow = EscrowPart(ciphertext, T_U, T_V, r_tilde + c * r)
+    issuance = None
+    if issuance_state is not None:
+        T_C, b, b_tilde = issuance_state
+        issuance = IssuancePart(T_C, b_tilde + c * b)
     presentation = Presentation(
-        disclosed, pseudonym, escrow, tuple(credential_proofs), responses, Ut, tuple(ranges)
+        disclosed,
+        pseudonym,
+        escrow,
+        tuple(credential_proofs),
+        responses,
+        Ut,
+        tuple(ranges),
+        issuance,
     )
     return presentation.encode(statement)
+
+
+def _issuance_commit(
+    statement: Statement,
+    credentials: Sequence[Credential],
+    masks: Sequence[Scalar],
+    blind: bytes | None,
+) -> tuple[G1, Scalar, Scalar] | None:
+    """T_C = Q_2·b~ + J_1·h~ [+ J_2·n~], sharing the masks of the source's holder secret
+    and nym secret; first checks that C opens to those values (else StatementError)."""
+    issuance = statement.issuance
+    if issuance is None:
+        if blind is not None:
+            raise InvalidArgumentError("issuance_blind: the statement has no issuance commitment")
+        return None
+    if blind is None:
+        raise InvalidArgumentError("issuance_blind: required for an issuance commitment")
+    b = decode_scalar(as_octets(blind, "issuance_blind"), "issuance_blind")
+    layout, source = statement.layout, credentials[issuance.source]
+    schema = statement.credentials[issuance.source].schema
+    generators = blind_generators(2 + issuance.schema.nym_count, statement.api)
+    values = [b, source.holder_secret]
+    mask_slots = [layout.classes[(issuance.source, schema.holder_secret_index)]]
+    offset = issuance.offset()
+    if offset is not None:
+        values.append(source.nym_secrets[0] - offset)
+        mask_slots.append(layout.classes[(issuance.source, schema.nym_index(0))])
+    if msm_g1(generators.points, values) != issuance.point():
+        raise StatementError("the issuance commitment does not hold this holder's secrets")
+    b_tilde = random_scalar()
+    T_C = msm_g1(generators.points, [b_tilde, *(masks[slot] for slot in mask_slots)])
+    return T_C, b, b_tilde

@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from realdid.crypto._backend import Scalar
+from realdid.crypto._backend import G1, Scalar, as_octets, decode_g1, decode_scalar
 from realdid.crypto._core import Api
 from realdid.crypto.credential import (
     INTEGER_OFFSET,
@@ -36,6 +36,7 @@ __all__ = [
     "AttributeRef",
     "CredentialRequest",
     "EscrowRequest",
+    "IssuanceCommitment",
     "Layout",
     "RangePredicate",
     "Statement",
@@ -85,6 +86,34 @@ class EscrowRequest:
     label: EscrowLabel
 
 
+@dataclass(frozen=True, slots=True)
+class IssuanceCommitment:
+    """A blind commitment for a new credential of ``schema``, proved to hold the holder
+    secret of the presented credential ``source`` and, when ``schema`` has a nym
+    secret, ``source``'s nym secret minus ``nym_offset`` (the issuer's entropy, which
+    it adds back when signing).
+
+    So an issuer signs only for the holder that presented ``source``: a sector
+    credential is bound to the citizen's one holder secret, and a renewed identity
+    credential keeps the same nym secret, hence every pseudonym and every ban.
+    ``commitment`` is C = Q_2·blind + J_1·holder_secret [+ J_2·prover_nym] under the
+    blind draft's generators for the credential interface (credential.py).
+    """
+
+    schema: Schema
+    commitment: bytes
+    source: int = 0
+    nym_offset: bytes | None = None
+
+    def point(self) -> G1:
+        return decode_g1(as_octets(self.commitment, "issuance commitment"), "commitment")
+
+    def offset(self) -> Scalar | None:
+        if self.nym_offset is None:
+            return None
+        return decode_scalar(as_octets(self.nym_offset, "nym offset"), "nym offset")
+
+
 def _encode_bound(kind: Kind, bound: Bound) -> int:
     """A bound in the attribute's integer encoding (offset included)."""
     if kind is Kind.DATE:
@@ -120,6 +149,8 @@ class Statement:
     #: Hidden attributes proved equal to values the verifier states (not sent back).
     equal_public: tuple[tuple[AttributeRef, AttributeValue], ...] = ()
     escrow: EscrowRequest | None = None
+    #: A commitment for a credential to be issued to this holder (see IssuanceCommitment).
+    issuance: IssuanceCommitment | None = None
     range_params: RangeParams | None = field(default=None, repr=False)
     ciphersuite: Ciphersuite = BLS12_381_SHA_256
 
@@ -248,7 +279,28 @@ class Statement:
                 self.escrow.label.nonce != self.nonce
             ):
                 raise InvalidArgumentError("escrow: the label must name this request")
+        self._check_issuance()
         return Layout(tuple(hidden), classes, len(roots), decompositions)
+
+    def _check_issuance(self) -> None:
+        issuance = self.issuance
+        if issuance is None:
+            return
+        if not isinstance(issuance, IssuanceCommitment) or not isinstance(issuance.schema, Schema):
+            raise InvalidArgumentError("issuance: want an IssuanceCommitment")
+        if type(issuance.source) is not int or not 0 <= issuance.source < len(self.credentials):
+            raise InvalidArgumentError("issuance: no such source credential")
+        issuance.point()  # a G1 point in the subgroup, not the identity
+        nyms = issuance.schema.nym_count
+        if nyms > 1:
+            raise InvalidArgumentError("issuance: a target schema has at most one nym secret")
+        if nyms == 1:
+            if self.credentials[issuance.source].schema.nym_count != 1:
+                raise InvalidArgumentError("issuance: the source must carry one nym secret")
+            if issuance.offset() is None:
+                raise InvalidArgumentError("issuance: a nym target needs the issuer's nym offset")
+        elif issuance.nym_offset is not None:
+            raise InvalidArgumentError("issuance: a nym offset without a nym secret to carry")
 
     def _decompositions(self) -> tuple[tuple[AttributeRef, RangeDecomposition], ...]:
         out: list[tuple[AttributeRef, RangeDecomposition]] = []
@@ -305,4 +357,9 @@ class Statement:
             t.append_int(b"escrow index", self.index(self.escrow.ref))
             t.append(b"escrow_key", self.escrow.key.digest)
             t.append(b"escrow_label", self.escrow.label.encode())
+        if self.issuance is not None:
+            t.append(b"issuance schema", self.issuance.schema.digest())
+            t.append(b"issuance commitment", self.issuance.commitment)
+            t.append_int(b"issuance source", self.issuance.source)
+            t.append(b"issuance nym offset", self.issuance.nym_offset or b"")
         return hashlib.sha256(t.digest_input()).digest()

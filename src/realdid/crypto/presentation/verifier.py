@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from realdid.crypto._backend import BP2, G1, Scalar, encode_g1
 from realdid.crypto._codec import octets_to_pubkey
 from realdid.crypto._core import calculate_domain
-from realdid.crypto.blind import signing_generators
+from realdid.crypto.blind import blind_generators, signing_generators
 from realdid.crypto.checks import LinearCheck, PairingCheck, find_failures
 from realdid.crypto.credential import AttributeValue, encode_attribute
 from realdid.crypto.escrow import EscrowCiphertext, ciphertext_equations
@@ -34,7 +34,7 @@ from realdid.crypto.generators import p1
 from realdid.crypto.groups import escrow_base, escrow_message_base
 from realdid.crypto.nym import _op_and_z, _poly
 from realdid.crypto.presentation.challenge import presentation_challenge
-from realdid.crypto.presentation.encoding import Presentation
+from realdid.crypto.presentation.encoding import IssuancePart, Presentation
 from realdid.crypto.presentation.statement import Statement
 from realdid.crypto.range_proof import add_range_equations
 from realdid.errors import InvalidArgumentError, RealDIDError, VerificationError
@@ -144,9 +144,39 @@ def _equations(statement: Statement, octets: bytes) -> tuple[Verified, LinearChe
                 (ct.V, c),
             )
         )
+    if p.issuance is not None and statement.issuance is not None:
+        _issuance_equation(statement, p.issuance, p.responses, c, linear)
     pseudonym = None if p.pseudonym is None else encode_g1(p.pseudonym)
     verified = Verified(p.disclosed, pseudonym, None if p.escrow is None else p.escrow.ciphertext)
     return verified, linear, pairing
+
+
+def _issuance_equation(
+    statement: Statement,
+    part: IssuancePart,
+    responses: Sequence[Scalar],
+    c: Scalar,
+    linear: LinearCheck,
+) -> None:
+    """T_C = Q_2·b^ + J_1·h^ [+ J_2·(n^ − c·offset)] − C·c, with h^ and n^ the source's
+    holder-secret and nym-secret responses (so C holds exactly those, less the offset)."""
+    issuance = statement.issuance
+    assert issuance is not None
+    layout, k = statement.layout, issuance.source
+    schema = statement.credentials[k].schema
+    generators = blind_generators(2 + issuance.schema.nym_count, statement.api).points
+    h_hat = responses[layout.classes[(k, schema.holder_secret_index)]]
+    terms = [
+        (part.T_C, Scalar(1)),
+        (generators[0], -part.b_hat),
+        (generators[1], -h_hat),
+        (issuance.point(), c),
+    ]
+    offset = issuance.offset()
+    if offset is not None:
+        n_hat = responses[layout.classes[(k, schema.nym_index(0))]]
+        terms += [(generators[2], -n_hat), (generators[2], c * offset)]
+    linear.add(terms)
 
 
 def verify(statement: Statement, presentation: bytes) -> Verified:
