@@ -71,6 +71,7 @@ def ledger_world() -> LedgerWorld:
             EntryType.SCHEMA,
             {
                 "schema_id": "realdid:medical:v1",
+                "issuers": [hospital.did],
                 "attributes": [
                     {"name": "blood_type", "kind": "text"},
                     {"name": "allergies", "kind": "text"},

@@ -51,7 +51,13 @@ def test_admission_is_enforced_on_chain(chain: Web3, tmp_path: Path) -> None:
             contract.functions.append(code, entry, store.size()).transact({"from": account})
 
     schema = w.hospital.sign(
-        EntryType.SCHEMA, {"schema_id": "x:v1", "attributes": [{"name": "a", "kind": "text"}]}, T0
+        EntryType.SCHEMA,
+        {
+            "schema_id": "x:v1",
+            "attributes": [{"name": "a", "kind": "text"}],
+            "issuers": [w.hospital.did],
+        },
+        T0,
     )
     raw_append(hospital_account, 3, schema)  # an issuer may not write schemas
     epoch_as_forum = w.forum.sign(EntryType.EPOCH, {"epoch": 1, "starts": "2026-12-01"}, T0)

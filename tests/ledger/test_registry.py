@@ -77,7 +77,11 @@ def test_an_outsider_cannot_write() -> None:
         (
             "forum",
             EntryType.SCHEMA,
-            {"schema_id": "x:v1", "attributes": [{"name": "a", "kind": "text"}]},
+            {
+                "schema_id": "x:v1",
+                "attributes": [{"name": "a", "kind": "text"}],
+                "issuers": ["did:realdid:hospital-1"],
+            },
         ),
         ("hospital", EntryType.EPOCH, {"epoch": 12, "starts": "2026-12-01"}),
         ("court", EntryType.ADMIT, None),
@@ -118,7 +122,11 @@ def test_content_rules() -> None:
     cases = [
         w.authority.sign(
             EntryType.SCHEMA,
-            {"schema_id": "realdid:medical:v1", "attributes": [{"name": "a", "kind": "text"}]},
+            {
+                "schema_id": "realdid:medical:v1",
+                "attributes": [{"name": "a", "kind": "text"}],
+                "issuers": [w.hospital.did],
+            },
             T0,
         ),
         w.authority.sign(
@@ -368,3 +376,23 @@ def test_the_authority_and_the_epoch_are_never_retired() -> None:
             EntryType.RETIRE, {"state_key": key, "reason": "x"}, T0, r.latest_index(key)
         )
         _refused(r, retire, InvalidArgumentError)
+
+
+def test_only_a_schemas_named_issuers_may_publish_keys_for_it() -> None:
+    w, r = ledger_world(), _registry()
+    identity = {
+        "schema_id": "realdid:identity:v1",
+        "attributes": [{"name": "name", "kind": "text"}],
+        "issuers": [w.authority.did],
+    }
+    r.apply(w.authority.sign(EntryType.SCHEMA, identity, T0))
+    key = {
+        "key_id": f"{w.hospital.did}#bbs-2",
+        "ciphersuite": "BLS12-381-SHA-256",
+        "public_key": b64url(w.bbs_pk),
+        "schemas": ["realdid:identity:v1"],
+        "valid_from_epoch": 11,
+    }
+    _refused(r, w.hospital.sign(EntryType.ISSUER_KEY, key, T0), PermissionDeniedError)
+    stranger = dict(identity, schema_id="x:v2", issuers=[w.forum.did])  # a service, not an issuer
+    _refused(r, w.authority.sign(EntryType.SCHEMA, stranger, T0), InvalidArgumentError)

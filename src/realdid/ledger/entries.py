@@ -190,9 +190,13 @@ class AttributeSpec(_Strict):
 
 
 class SchemaBody(_Strict):
+    """A credential schema and the institutions that may sign it (an issuer key may
+    list a schema only if its author is one of them: a hospital cannot mint identities)."""
+
     schema_id: Name
     attributes: tuple[AttributeSpec, ...] = Field(min_length=1, max_length=64)
     nym_count: Annotated[int, Field(ge=0, le=64)] = 0
+    issuers: tuple[Did, ...] = Field(min_length=1, max_length=64)
 
 
 class IssuerKeyBody(_Strict):

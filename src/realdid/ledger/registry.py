@@ -208,6 +208,10 @@ class Registry:
                     raise InvalidArgumentError("schema: ids are immutable; publish a new id")
                 if len({a.name for a in body.attributes}) != len(body.attributes):
                     raise InvalidArgumentError("schema: attribute names repeat")
+                for did in body.issuers:
+                    issuer = self.institutions.get(did)
+                    if issuer is None or issuer.role not in (Role.ISSUER, Role.AUTHORITY):
+                        raise InvalidArgumentError(f"schema: {did} is not an admitted issuer")
             case IssuerKeyBody():
                 self._require(who, Role.ISSUER, Role.AUTHORITY)
                 if not body.key_id.startswith(who.did + "#"):
@@ -217,6 +221,8 @@ class Registry:
                 for schema in body.schemas:
                     if schema not in self.schemas:
                         raise InvalidArgumentError(f"issuer.key: unknown schema {schema}")
+                    if who.did not in self.schemas[schema].issuers:
+                        raise PermissionDeniedError(f"issuer.key: {who.did} may not sign {schema}")
             case ServiceBody():
                 self._require(who, Role.AUTHORITY)
                 self._check_service(body)
