@@ -11,10 +11,14 @@ failed: a detailed reason would be an oracle for a forger.
 from __future__ import annotations
 
 __all__ = [
+    "AuthenticationError",
     "DecodeError",
     "InvalidArgumentError",
+    "NotFoundError",
     "PermissionDeniedError",
     "RealDIDError",
+    "ReplayError",
+    "RevokedError",
     "StatementError",
     "VerificationError",
 ]
@@ -54,5 +58,25 @@ class StatementError(RealDIDError):
 
 
 class PermissionDeniedError(RealDIDError):
-    """The author of a ledger write lacks the admission (role, key) it needs.
-    Nothing was written."""
+    """Someone asked for what they may not have: a ledger write without the
+    admission (role, key) it needs, or a service request beyond the permissions
+    registered for it on the ledger. Nothing was written or revealed."""
+
+
+class NotFoundError(RealDIDError):
+    """No such thing where it was looked up: a service, schema or key on the
+    ledger, a citizen in the registry, a request, an account."""
+
+
+class RevokedError(RealDIDError):
+    """It exists but may no longer be used: a retired key or service, a revoked
+    citizen, a banned account, an expired credential."""
+
+
+class ReplayError(VerificationError):
+    """A nonce, request or one-time code used twice, or after it expired."""
+
+
+class AuthenticationError(RealDIDError):
+    """A secret the caller must know did not match: an activation code, a wallet
+    passphrase. Says nothing about how close it was; attempts are limited."""

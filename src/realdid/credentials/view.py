@@ -1,0 +1,156 @@
+"""A typed, verified view of the registry, for wallets, verifiers, issuers and trustees.
+
+Every answer comes through the ledger's light client, so it carries an
+inclusion proof and a state proof against a checkpoint the client trusts:
+"this key is the authority's and is not retired", "this service may ask for
+these attributes", "there is no such service" are all proved, not believed.
+Answers are cached until the trusted checkpoint moves (:meth:`refresh`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from realdid.credentials.schemas import from_ledger
+from realdid.crypto.credential import Schema
+from realdid.crypto.escrow import EscrowKey
+from realdid.crypto.suites import BLS12_381_SHA_256, BLS12_381_SHAKE_256, Ciphersuite
+from realdid.errors import InvalidArgumentError, NotFoundError, RevokedError
+from realdid.ledger.client import LightClient
+from realdid.ledger.entries import (
+    AdmitBody,
+    DidDocument,
+    DidUpdateBody,
+    Entry,
+    EntryType,
+    EpochBody,
+    GenesisBody,
+    IssuerKeyBody,
+    Permissions,
+    SchemaBody,
+    ServiceBody,
+    TrusteesBody,
+    unb64url,
+)
+
+__all__ = ["IssuerKey", "LedgerView", "Service", "Trustees"]
+
+_SUITES = {s.name: s for s in (BLS12_381_SHA_256, BLS12_381_SHAKE_256)}
+
+
+@dataclass(frozen=True, slots=True)
+class IssuerKey:
+    key_id: str
+    issuer: str  # the issuer's DID
+    public_key: bytes
+    schemas: tuple[str, ...]
+    ciphersuite: Ciphersuite
+    valid_from_epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    did: str
+    context_id: str
+    permissions: Permissions
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Trustees:
+    members: tuple[tuple[int, str], ...]  # (share index, DID)
+    threshold: int
+    joint_key: EscrowKey
+    transcript_hash: bytes
+    session_id: str
+
+
+class LedgerView:
+    def __init__(self, client: LightClient) -> None:
+        self.client = client
+        self._cache: dict[str, Entry | None] = {}
+        self._size = -1
+
+    def refresh(self) -> int:
+        """Move to the log's latest checkpoint (verified); returns its size."""
+        size = self.client.update().size
+        if size != self._size:
+            self._cache.clear()
+            self._size = size
+        return size
+
+    def _latest(self, key: str) -> Entry | None:
+        if self._size < 0:
+            self.refresh()
+        if key not in self._cache:
+            self._cache[key] = self.client.lookup(key)
+        return self._cache[key]
+
+    def _live(self, key: str, what: str) -> Entry:
+        entry = self._latest(key)
+        if entry is None:
+            raise NotFoundError(f"{what}: not on the ledger")
+        if entry.type is EntryType.RETIRE:
+            raise RevokedError(f"{what}: retired on the ledger")
+        return entry
+
+    # ------------------------------------------------------------------ lookups
+
+    def document(self, did: str) -> DidDocument:
+        """A live institution's DID document (raises NotFoundError, RevokedError)."""
+        body = self._live(f"did:{did}", did).typed_body()
+        assert isinstance(body, GenesisBody | AdmitBody | DidUpdateBody)
+        return body.document
+
+    def schema(self, schema_id: str) -> tuple[Schema, tuple[str, ...]]:
+        """A schema and the DIDs that may sign it."""
+        body = self._live(f"schema:{schema_id}", f"schema {schema_id}").typed_body()
+        assert isinstance(body, SchemaBody)
+        return from_ledger(body), body.issuers
+
+    def issuer_key(self, key_id: str, schema_id: str | None = None) -> IssuerKey:
+        """A live issuer key; with ``schema_id``, one that may sign that schema."""
+        body = self._live(f"issuer-key:{key_id}", f"issuer key {key_id}").typed_body()
+        assert isinstance(body, IssuerKeyBody)
+        issuer = key_id.split("#", 1)[0]
+        self.document(issuer)  # the issuer itself is not retired
+        if schema_id is not None:
+            _, issuers = self.schema(schema_id)
+            if schema_id not in body.schemas or issuer not in issuers:
+                raise InvalidArgumentError(f"issuer key {key_id}: does not sign {schema_id}")
+        return IssuerKey(
+            key_id,
+            issuer,
+            unb64url(body.public_key, "issuer key"),
+            body.schemas,
+            _SUITES[body.ciphersuite],
+            body.valid_from_epoch,
+        )
+
+    def service(self, did: str) -> Service:
+        """A live service registration (raises NotFoundError for "no such service")."""
+        body = self._live(f"service:{did}", f"service {did}").typed_body()
+        assert isinstance(body, ServiceBody)
+        return Service(did, body.context_id, body.permissions, self.document(did).name)
+
+    def trustees(self) -> Trustees:
+        body = self._live("trustees", "trustee set").typed_body()
+        assert isinstance(body, TrusteesBody)
+        return Trustees(
+            tuple((m.index, m.did) for m in body.members),
+            body.threshold,
+            EscrowKey.decode(unb64url(body.joint_key, "joint key")),
+            unb64url(body.transcript_hash, "transcript hash"),
+            body.session_id,
+        )
+
+    def epoch(self) -> EpochBody:
+        body = self._live("epoch", "epoch").typed_body()
+        assert isinstance(body, EpochBody)
+        return body
+
+    def entry(self, index: int) -> Entry:
+        """Entry ``index``, proved included (e.g. an opening request)."""
+        if self._size < 0:
+            self.refresh()
+        return self.client.entry(index)

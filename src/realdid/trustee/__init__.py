@@ -1,0 +1,1 @@
+"""Trustees: review opening requests on the ledger and publish partial decryptions."""

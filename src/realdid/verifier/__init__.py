@@ -1,0 +1,1 @@
+"""The relying-party SDK: requests, verification through the ledger, accounts by pseudonym."""

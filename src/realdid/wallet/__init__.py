@@ -1,0 +1,1 @@
+"""The citizen wallet: the holder secret, credentials, accounts, consent, presentations."""
