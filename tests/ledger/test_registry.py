@@ -140,7 +140,7 @@ def test_content_rules() -> None:
         ),
         w.authority.sign(
             EntryType.SERVICE,
-            {"service": w.hospital.did, "context_id": w.hospital.did, "permissions": {}},
+            {"service": w.court.did, "context_id": w.court.did, "permissions": {}},
             T0,
         ),
         w.authority.sign(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from realdid.credentials.schemas import from_ledger
 from realdid.crypto.credential import Schema
 from realdid.crypto.escrow import EscrowKey
+from realdid.crypto.range_proof import RangeParams
 from realdid.crypto.suites import BLS12_381_SHA_256, BLS12_381_SHAKE_256, Ciphersuite
 from realdid.errors import InvalidArgumentError, NotFoundError, RevokedError
 from realdid.ledger.client import LightClient
@@ -68,7 +69,7 @@ class Trustees:
 class LedgerView:
     def __init__(self, client: LightClient) -> None:
         self.client = client
-        self._cache: dict[str, Entry | None] = {}
+        self._cache: dict[str, tuple[int, Entry] | None] = {}
         self._size = -1
 
     def refresh(self) -> int:
@@ -79,12 +80,21 @@ class LedgerView:
             self._size = size
         return size
 
-    def _latest(self, key: str) -> Entry | None:
+    def _located(self, key: str) -> tuple[int, Entry] | None:
         if self._size < 0:
             self.refresh()
         if key not in self._cache:
-            self._cache[key] = self.client.lookup(key)
+            self._cache[key] = self.client.locate(key)
         return self._cache[key]
+
+    def _latest(self, key: str) -> Entry | None:
+        found = self._located(key)
+        return None if found is None else found[1]
+
+    def latest_index(self, key: str) -> int | None:
+        """The log index of ``key``'s latest entry (a new entry's ``prev``), proved."""
+        found = self._located(key)
+        return None if found is None else found[0]
 
     def _live(self, key: str, what: str) -> Entry:
         entry = self._latest(key)
@@ -148,6 +158,13 @@ class LedgerView:
         body = self._live("epoch", "epoch").typed_body()
         assert isinstance(body, EpochBody)
         return body
+
+    def range_params(self) -> RangeParams:
+        """The current epoch's range-proof parameters (decoded; not yet validated)."""
+        encoded = self.epoch().range_params
+        if encoded is None:
+            raise NotFoundError("epoch: no range parameters published")
+        return RangeParams.decode(unb64url(encoded, "range params"))
 
     def entry(self, index: int) -> Entry:
         """Entry ``index``, proved included (e.g. an opening request)."""

@@ -186,6 +186,11 @@ class LightClient:
 
     def lookup(self, key: str) -> Entry | None:
         """``key``'s latest entry (None: no such key), with inclusion and state proofs."""
+        found = self.locate(key)
+        return None if found is None else found[1]
+
+    def locate(self, key: str) -> tuple[int, Entry] | None:
+        """``key``'s latest entry and its log index (what a new entry's ``prev`` names)."""
         self._current()  # a client with nothing trusted yet first takes the log's latest view
         answer = self.source.lookup(key)
         cp = self.verify_checkpoint(answer.checkpoint)
@@ -208,7 +213,7 @@ class LightClient:
         entry = decode_entry(answer.entry)
         if state_key_of(entry) != key:
             raise VerificationError("lookup: the entry is not for that key")
-        return entry
+        return answer.index, entry
 
     def entries(self, indexes: Sequence[int]) -> list[Entry]:
         return [self.entry(i) for i in indexes]

@@ -261,7 +261,9 @@ class Registry:
 
     def _check_service(self, body: ServiceBody) -> None:
         member = self.institutions.get(body.service)
-        if member is None or member.role is not Role.SERVICE:
+        if member is None or member.role not in (Role.SERVICE, Role.ISSUER, Role.AUTHORITY):
+            # Issuers (and the authority, for renewal) register too: what they may ask a
+            # wallet before issuing is as public as any service's permissions.
             raise InvalidArgumentError(f"service: {body.service} is not an admitted service")
         if body.context_id != body.service:
             raise InvalidArgumentError("service: the context id is the service's DID")
