@@ -70,6 +70,7 @@ __all__ = [
     "commit_for_issuance",
     "commit_secrets",
     "credential_api",
+    "derive_secret",
     "encode_attribute",
     "finalize_credential",
     "issue_credential",
@@ -204,6 +205,20 @@ def _encode_values(schema: Schema, values: Mapping[str, AttributeValue], api: Ap
 def _generators(schema: Schema, api: Api) -> Generators:
     # core: Q_1, H_1..H_L; blind: Q_2 (prover blind), J_1 (holder secret), J_2.. (nyms)
     return signing_generators(schema.L, 2 + schema.nym_count, api)
+
+
+def derive_secret(
+    seed: bytes, label: bytes, *, ciphersuite: Ciphersuite = BLS12_381_SHA_256
+) -> bytes:
+    """A secret scalar (32 octets) derived from a seed: the wallet's holder secret and
+    prover nym come from the citizen's recovery secret, so a restored wallet holds the
+    same secrets, hence the same pseudonyms (DESIGN §2.8). ``seed`` must be uniformly
+    random, at least 32 octets; ``label`` separates the derived values."""
+    seed, label = as_octets(seed, "seed"), as_octets(label, "label")
+    if len(seed) < 32 or not 1 <= len(label) <= 64:
+        raise InvalidArgumentError("derive_secret: want a seed of 32+ octets, a label of 1-64")
+    dst = credential_api(ciphersuite).api_id + b"DERIVE_" + label
+    return ciphersuite.hash_to_scalar(seed, dst).to_be_bytes()
 
 
 def commit_secrets(

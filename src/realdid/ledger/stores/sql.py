@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -29,23 +28,18 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     Table,
-    create_engine,
-    event,
     insert,
     select,
     update,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from realdid.errors import InvalidArgumentError, RealDIDError
+from realdid.db import StoreError, is_postgres, open_engine, sqlite_url
+from realdid.errors import InvalidArgumentError
 from realdid.ledger.rfc9162 import EMPTY_ROOT, hash_leaf, subtree_root
 from realdid.ledger.stores.base import Validator, completed_nodes
 
 __all__ = ["SqlStore", "StoreError"]
-
-
-class StoreError(RealDIDError):
-    """The database failed (connection, disk, constraint): nothing was acknowledged."""
 
 
 _metadata = MetaData()
@@ -92,7 +86,7 @@ class _Reader:
 class SqlStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._postgres = engine.dialect.name == "postgresql"
+        self._postgres = is_postgres(engine)
         try:
             _metadata.create_all(engine)
             with self._write() as conn:
@@ -103,26 +97,11 @@ class SqlStore:
 
     @classmethod
     def sqlite(cls, path: str | Path) -> SqlStore:
-        engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _connect(dbapi: Any, _record: Any) -> None:
-            dbapi.isolation_level = None  # we issue BEGIN ourselves
-            dbapi.execute("PRAGMA journal_mode=WAL")
-            dbapi.execute("PRAGMA synchronous=FULL")
-
-        @event.listens_for(engine, "begin")
-        def _begin(conn: Connection) -> None:
-            # Writers take the write lock at BEGIN; readers never do (in WAL mode they
-            # read the last commit without blocking, even inside a writer's validation).
-            write = conn.get_execution_options().get("realdid_write", False)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-        return cls(engine)
+        return cls(open_engine(sqlite_url(path)))
 
     @classmethod
     def postgres(cls, url: str) -> SqlStore:
-        return cls(create_engine(url, pool_pre_ping=True))
+        return cls(open_engine(url))
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
