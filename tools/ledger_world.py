@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from realdid.crypto import bbs
-from realdid.crypto._backend import BP1
+from realdid.crypto.dkg import run_ceremony
 from realdid.crypto.escrow import EscrowKey
-from realdid.crypto.randomness import random_scalar
 from realdid.ledger.entries import EntryType, Role, b64url
 from realdid.ledger.identity import LedgerIdentity
 
@@ -33,6 +32,24 @@ class LedgerWorld:
 
 def _identity(name: str) -> LedgerIdentity:
     return LedgerIdentity.generate(f"did:realdid:{name}", name)
+
+
+def trustees_body(trustees: tuple[LedgerIdentity, ...], threshold: int) -> dict[str, object]:
+    """A trustees entry body from a real key ceremony among ``trustees`` (all in process)."""
+    ceremony = run_ceremony(len(trustees), threshold, session_id=b"trustees-2026")
+    return {
+        "members": [
+            {"index": i, "did": tr.did, "aux_key": b64url(key)}
+            for i, (tr, key) in enumerate(
+                zip(trustees, ceremony.params.aux_public_keys, strict=True), 1
+            )
+        ],
+        "threshold": threshold,
+        "session_id": "trustees-2026",
+        "transcript": b64url(ceremony.transcript.to_bytes()),
+        "transcript_hash": b64url(ceremony.result.transcript_hash),
+        "joint_key": b64url(EscrowKey(ceremony.result.public_key).encode()),
+    }
 
 
 @cache
@@ -114,20 +131,7 @@ def ledger_world() -> LedgerWorld:
         )
     )
     t += 1
-    joint = EscrowKey(BP1 * random_scalar())
-    entries.append(
-        authority.sign(
-            EntryType.TRUSTEES,
-            {
-                "members": [{"index": i + 1, "did": tr.did} for i, tr in enumerate(trustees)],
-                "threshold": 2,
-                "session_id": "trustees-2026",
-                "transcript_hash": b64url(bytes(32)),
-                "joint_key": b64url(joint.encode()),
-            },
-            t,
-        )
-    )
+    entries.append(authority.sign(EntryType.TRUSTEES, trustees_body(trustees, 2), t))
     t += 1
     entries.append(authority.sign(EntryType.EPOCH, {"epoch": 11, "starts": "2026-11-01"}, t))
     return LedgerWorld(

@@ -7,7 +7,7 @@ import json
 
 import pytest
 import rfc8785
-from tools.ledger_world import T0, ledger_world
+from tools.ledger_world import T0, ledger_world, trustees_body
 
 from realdid.errors import (
     DecodeError,
@@ -396,3 +396,18 @@ def test_only_a_schemas_named_issuers_may_publish_keys_for_it() -> None:
     _refused(r, w.hospital.sign(EntryType.ISSUER_KEY, key, T0), PermissionDeniedError)
     stranger = dict(identity, schema_id="x:v2", issuers=[w.forum.did])  # a service, not an issuer
     _refused(r, w.authority.sign(EntryType.SCHEMA, stranger, T0), InvalidArgumentError)
+
+
+def test_a_trustee_set_must_come_with_its_ceremony() -> None:
+    w, r = ledger_world(), _registry()
+    prev = r.latest_index("trustees")
+    body = trustees_body(w.trustees, 2)
+    other = trustees_body(w.trustees, 2)
+    for lie in (
+        dict(body, joint_key=other["joint_key"]),  # a key the ceremony did not make
+        dict(body, transcript=other["transcript"]),  # another ceremony's record
+        dict(body, transcript_hash=b64url(bytes(32))),
+        dict(body, threshold=3),  # the ceremony was 2-of-3
+    ):
+        _refused(r, w.authority.sign(EntryType.TRUSTEES, lie, T0, prev), InvalidArgumentError)
+    r.apply(w.authority.sign(EntryType.TRUSTEES, body, T0, prev))

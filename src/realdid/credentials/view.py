@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 from realdid.credentials.schemas import from_ledger
 from realdid.crypto.credential import Schema
+from realdid.crypto.dkg import verify_transcript
+from realdid.crypto.dkg_messages import DkgResult
 from realdid.crypto.escrow import EscrowKey
 from realdid.crypto.range_proof import RangeParams
 from realdid.crypto.suites import BLS12_381_SHA_256, BLS12_381_SHAKE_256, Ciphersuite
-from realdid.errors import InvalidArgumentError, NotFoundError, RevokedError
+from realdid.errors import InvalidArgumentError, NotFoundError, RevokedError, VerificationError
 from realdid.ledger.client import LightClient
 from realdid.ledger.entries import (
     AdmitBody,
@@ -62,8 +64,14 @@ class Trustees:
     members: tuple[tuple[int, str], ...]  # (share index, DID)
     threshold: int
     joint_key: EscrowKey
-    transcript_hash: bytes
+    ceremony: DkgResult  # re-derived from the transcript: QUAL, public shares Y_j
     session_id: str
+
+    def index_of(self, did: str) -> int:
+        for index, member in self.members:
+            if member == did:
+                return index
+        raise NotFoundError(f"{did}: not in the trustee set")
 
 
 class LedgerView:
@@ -71,6 +79,7 @@ class LedgerView:
         self.client = client
         self._cache: dict[str, tuple[int, Entry] | None] = {}
         self._size = -1
+        self._trustees: dict[int, Trustees] = {}
 
     def refresh(self) -> int:
         """Move to the log's latest checkpoint (verified); returns its size."""
@@ -144,15 +153,26 @@ class LedgerView:
         return Service(did, body.context_id, body.permissions, self.document(did).name)
 
     def trustees(self) -> Trustees:
+        """The trustee set, its key re-derived from the ceremony's transcript (cached)."""
+        found = self._located("trustees")
+        if found is not None and found[0] in self._trustees:
+            return self._trustees[found[0]]
         body = self._live("trustees", "trustee set").typed_body()
         assert isinstance(body, TrusteesBody)
-        return Trustees(
+        assert found is not None
+        result = verify_transcript(*body.ceremony())
+        key = EscrowKey.decode(unb64url(body.joint_key, "joint key"))
+        if key.y != result.public_key:
+            raise VerificationError("trustees: the transcript gives another key")
+        trustees = Trustees(
             tuple((m.index, m.did) for m in body.members),
             body.threshold,
-            EscrowKey.decode(unb64url(body.joint_key, "joint key")),
-            unb64url(body.transcript_hash, "transcript hash"),
+            key,
+            result,
             body.session_id,
         )
+        self._trustees[found[0]] = trustees
+        return trustees
 
     def epoch(self) -> EpochBody:
         body = self._live("epoch", "epoch").typed_body()

@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from realdid.crypto.bbs import validate_pk
+from realdid.crypto.dkg_messages import DkgParameters, Transcript
 from realdid.crypto.escrow import EscrowKey
 from realdid.crypto.range_proof import RangeParams
 from realdid.errors import DecodeError, InvalidArgumentError, RealDIDError, VerificationError
@@ -237,12 +238,23 @@ class ServiceBody(_Strict):
 class TrusteeMember(_Strict):
     index: Annotated[int, Field(ge=1, le=255)]
     did: Did
+    aux_key: str  # the trustee's X25519 key for the ceremony's sealed shares
+
+    @field_validator("aux_key")
+    @classmethod
+    def _aux(cls, v: str) -> str:
+        return _bytes_field(v, 32, "X25519 key")
 
 
 class TrusteesBody(_Strict):
+    """The trustee set and the public record of its key ceremony (GJKR DKG): anyone can
+    re-derive the joint escrow key and every trustee's public share from ``transcript``
+    (the registry does, before admitting the entry)."""
+
     members: tuple[TrusteeMember, ...] = Field(min_length=1, max_length=255)
     threshold: Annotated[int, Field(ge=1, le=255)]
-    session_id: str
+    session_id: Annotated[str, Field(min_length=1, max_length=128)]
+    transcript: Annotated[str, Field(max_length=200_000)]
     transcript_hash: str
     joint_key: str
 
@@ -259,6 +271,21 @@ class TrusteesBody(_Strict):
         except RealDIDError as exc:
             raise ValueError(str(exc)) from None
         return v
+
+    def ceremony(self) -> tuple[DkgParameters, Transcript]:
+        """The ceremony's parameters and transcript (decoded; raises DecodeError)."""
+        members = sorted(self.members, key=lambda m: m.index)
+        if [m.index for m in members] != list(range(1, len(members) + 1)):
+            raise DecodeError("trustees: member indexes must be 1..n")
+        try:
+            params = DkgParameters(
+                self.session_id.encode(),
+                self.threshold,
+                tuple(unb64url(m.aux_key, "aux key") for m in members),
+            )
+        except InvalidArgumentError as exc:
+            raise DecodeError(f"trustees: {exc}") from None
+        return params, Transcript.from_bytes(unb64url(self.transcript, "transcript"))
 
 
 class EpochBody(_Strict):

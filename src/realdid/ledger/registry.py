@@ -36,6 +36,8 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 
+from realdid.crypto.dkg import verify_transcript
+from realdid.crypto.escrow import EscrowKey
 from realdid.errors import (
     InvalidArgumentError,
     PermissionDeniedError,
@@ -59,6 +61,7 @@ from realdid.ledger.entries import (
     ServiceBody,
     TrusteesBody,
     decode_entry,
+    unb64url,
 )
 from realdid.ledger.rfc9162 import hash_leaf
 from realdid.ledger.smt import SparseMerkleTree, lookup_value
@@ -79,6 +82,21 @@ class Institution:
     did: str
     role: Role
     document: DidDocument
+
+
+def _check_ceremony(body: TrusteesBody) -> None:
+    """The transcript must re-derive the published joint key and hash (verify_transcript)."""
+    params, transcript = body.ceremony()
+    try:
+        result = verify_transcript(params, transcript)
+    except RealDIDError as exc:
+        raise InvalidArgumentError(f"trustees: the ceremony transcript fails ({exc})") from None
+    if (
+        EscrowKey(result.public_key).encode() != unb64url(body.joint_key, "joint key")
+        or result.transcript_hash != unb64url(body.transcript_hash, "transcript hash")
+        or len(result.qual) < body.threshold
+    ):
+        raise InvalidArgumentError("trustees: the transcript gives another key or hash")
 
 
 def state_key_of(entry: Entry) -> str | None:
@@ -236,6 +254,7 @@ class Registry:
                     member = self.institutions.get(did)
                     if member is None or member.role is not Role.TRUSTEE:
                         raise InvalidArgumentError(f"trustees: {did} is not an admitted trustee")
+                _check_ceremony(body)
             case EpochBody():
                 self._require(who, Role.AUTHORITY)
                 if self.epoch is not None and body.epoch <= self.epoch.epoch:
