@@ -1,0 +1,74 @@
+"""The messages of issuance: enrollment at the authority, and credential requests to any
+issuer (a sector issuer, or the authority renewing an identity or issuing a badge).
+
+    wallet → authority   EnrollmentRequest: resident id, name, activation code, and a
+                         blind commitment to (holder secret, prover nym) with its proof
+    wallet → issuer      CredentialApplication: the issuer's request answered with a
+                         presentation that also proves the new commitment holds the
+                         presenting holder's secrets (presentation.IssuanceCommitment)
+    issuer → wallet      IssuedCredential: the values, the blind signature, the key id
+                         (on the ledger), and the issuer's nym entropy if the schema has one
+
+Strict JSON (unknown fields refused). The wallet keeps the commitment's
+secrets (blind, prover nym) until the credential arrives, then checks the
+signature against the key read from the ledger before storing anything.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from realdid.errors import DecodeError
+from realdid.ledger.entries import DID_PATTERN
+
+__all__ = ["CredentialApplication", "EnrollmentRequest", "IssuedCredential", "parse"]
+
+_B64URL = r"^[A-Za-z0-9_-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    def encode(self) -> bytes:
+        return self.model_dump_json().encode()
+
+
+class EnrollmentRequest(_Strict):
+    resident_id: Annotated[str, Field(pattern=r"^[0-9]{17}[0-9X]$")]
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    activation_code: Annotated[str, Field(min_length=1, max_length=64)]
+    commitment: Annotated[str, Field(pattern=_B64URL, max_length=1000)]
+
+
+class CredentialApplication(_Strict):
+    """An answer to an issuer's request: the VP, and the commitment it binds."""
+
+    schema_id: Annotated[str, Field(max_length=128)]
+    commitment: Annotated[str, Field(pattern=_B64URL, min_length=64, max_length=64)]
+    presentation: Annotated[str, Field(max_length=64_000)]
+
+
+class IssuedCredential(_Strict):
+    schema_id: Annotated[str, Field(max_length=128)]
+    issuer: Annotated[str, Field(pattern=DID_PATTERN)]
+    key_id: Annotated[str, Field(max_length=200)]
+    epoch: Annotated[int, Field(ge=0, lt=2**32)]
+    issued_on: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    values: dict[str, str | int]
+    signature: Annotated[str, Field(pattern=_B64URL, max_length=200)]
+    nym_entropy: Annotated[str, Field(pattern=_B64URL, max_length=64)] | None = None
+
+
+M = TypeVar("M", bound=_Strict)
+
+
+def parse(model: type[M], data: bytes | str) -> M:
+    """Decode a message (raises DecodeError naming the first bad field)."""
+    try:
+        return model.model_validate_json(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(p) for p in error["loc"])
+        raise DecodeError(f"{model.__name__}: {where}: {error['msg']}") from None
