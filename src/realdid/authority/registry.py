@@ -178,24 +178,29 @@ class CitizenRegistry:
                 conn.execute(update(_codes).where(_codes.c.resident_id == resident_id), row)
         return code
 
-    def redeem_activation_code(self, resident_id: str, code: str, now: int) -> None:
+    def redeem_activation_code(
+        self, resident_id: str, code: str, now: int, *, details_match: bool = True
+    ) -> None:
         """Check and use up the code (AuthenticationError if wrong; RevokedError if
-        expired, used or locked after CODE_ATTEMPTS tries). A wrong code only counts."""
+        expired, used or locked after CODE_ATTEMPTS tries). A wrong code only counts.
+        ``details_match=False`` (the caller's other details were wrong) counts as a
+        wrong code, so the answer never says which detail failed."""
         with db.write(self.engine) as conn:
             row = conn.execute(select(_codes).where(_codes.c.resident_id == resident_id)).first()
             if row is None:
-                raise AuthenticationError("activation code: none issued for this citizen")
+                raise AuthenticationError("enrollment: the details or the code do not match")
             if row.used or row.expires_at < now or row.attempts >= CODE_ATTEMPTS:
                 raise RevokedError("activation code: used, expired or locked; ask for a new one")
             mine = update(_codes).where(_codes.c.resident_id == resident_id)
             expected = bytes(row.code_hash)
-            failed = not hmac.compare_digest(_hash_code(code, bytes(row.salt)), expected)
+            matches = hmac.compare_digest(_hash_code(code, bytes(row.salt)), expected)
+            failed = not (matches and details_match)
             if failed:
                 conn.execute(mine.values(attempts=row.attempts + 1))
             else:
                 conn.execute(mine.values(used=True))
         if failed:  # raised after the commit, so the attempt is counted
-            raise AuthenticationError("activation code: does not match")
+            raise AuthenticationError("enrollment: the details or the code do not match")
 
     # ------------------------------------------------------------------ enrollment and escrow
 

@@ -10,6 +10,7 @@ Answers are cached until the trusted checkpoint moves (:meth:`refresh`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from realdid.credentials.schemas import from_ledger
 from realdid.crypto.credential import Schema
@@ -36,9 +37,16 @@ from realdid.ledger.entries import (
     unb64url,
 )
 
-__all__ = ["IssuerKey", "LedgerView", "Service", "Trustees"]
+__all__ = ["IssuerKey", "LedgerView", "LedgerWriter", "Service", "Trustees"]
 
 _SUITES = {s.name: s for s in (BLS12_381_SHA_256, BLS12_381_SHAKE_256)}
+
+
+class LedgerWriter(Protocol):
+    """Where an institution sends its signed entries: the log in process
+    (EmbeddedLedger) or its HTTP API. Returns the index once committed."""
+
+    def append(self, entry: bytes) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)

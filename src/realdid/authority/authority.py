@@ -1,0 +1,242 @@
+"""The identity authority (the "CTID" role): the only party that knows who anyone is.
+
+* **Enrollment**: a citizen in the population registry, with a one-time
+  activation code (the stand-in for the counter visit or face check), sends
+  a blind commitment to their holder secret and prover nym; the authority
+  assigns a random escrow handle, indexes handle·Q_esc → citizen, and
+  blind-signs the identity credential for the current epoch.
+* **Renewal**: each epoch, the wallet presents its identity credential with a
+  commitment proved to hold the same holder secret and nym secret (less the
+  authority's entropy); a revoked citizen is refused.
+* **Nym entropy** is a keyed PRF of the resident id (DESIGN §2.8): the same at
+  every renewal, so pseudonyms survive it, yet the authority never learns a
+  pseudonym (it never sees the wallet's part).
+* **Keys** live on the ledger (``issuer.key``, rotated and retired there);
+  **opening**: the trustees' combined point is mapped back to a citizen here
+  and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from realdid.authority.population import Person
+from realdid.authority.registry import Citizen, CitizenRegistry
+from realdid.credentials.issuance import CredentialApplication, EnrollmentRequest, IssuedCredential
+from realdid.credentials.issuing import IssuerKeyring, IssuingDesk
+from realdid.credentials.nonces import NonceStore
+from realdid.credentials.request import PresentationRequest
+from realdid.credentials.schemas import BADGE, IDENTITY
+from realdid.credentials.vc import values_to_json
+from realdid.credentials.view import LedgerView, LedgerWriter
+from realdid.crypto.credential import (
+    AttributeValue,
+    derive_secret,
+    issue_credential,
+)
+from realdid.crypto.escrow import handle_index_key
+from realdid.crypto.randomness import random_scalar_octets
+from realdid.errors import AuthenticationError, InvalidArgumentError, NotFoundError, RevokedError
+from realdid.ledger.entries import EntryType, b64url, unb64url
+from realdid.ledger.identity import LedgerIdentity
+
+__all__ = ["EPOCH_DAYS", "GRACE_DAYS", "Authority"]
+
+EPOCH_DAYS = 30
+GRACE_DAYS = 7
+
+
+@dataclass
+class Authority:
+    identity: LedgerIdentity
+    registry: CitizenRegistry
+    ledger: LedgerWriter
+    view: LedgerView
+    nonces: NonceStore
+    keyring: IssuerKeyring
+    prf_key: bytes = field(repr=False)
+    clock: Callable[[], float] = time.time
+    current_key: str | None = None
+
+    @property
+    def did(self) -> str:
+        return self.identity.did
+
+    @property
+    def desk(self) -> IssuingDesk:
+        return IssuingDesk(
+            did=self.did, view=self.view, nonces=self.nonces, keyring=self.keyring, clock=self.clock
+        )
+
+    def _now(self) -> int:
+        return int(self.clock())
+
+    def _today(self) -> datetime.date:
+        return datetime.datetime.fromtimestamp(self.clock(), datetime.UTC).date()
+
+    def _write(
+        self, kind: EntryType, body: BaseModel | dict[str, Any], state_key: str | None = None
+    ) -> int:
+        prev = None if state_key is None else self.view.latest_index(state_key)
+        index = self.ledger.append(self.identity.sign(kind, body, self._now(), prev))
+        self.view.refresh()
+        return index
+
+    # ------------------------------------------------------------------ keys
+
+    def rotate_key(self, fragment: str) -> str:
+        """Publish a new identity/badge signing key; the old one keeps verifying until
+        retired (credentials it signed stay valid to their end)."""
+        key_id, _ = self.keyring.generate(fragment)
+        body = self.keyring.entry_body(key_id, (IDENTITY, BADGE), self.view.epoch().epoch)
+        self._write(EntryType.ISSUER_KEY, body)
+        self.current_key = key_id
+        return key_id
+
+    def retire_key(self, key_id: str, reason: str) -> None:
+        """Retire a key on the ledger at once (a compromise): verifiers refuse it from
+        their next checkpoint on."""
+        state_key = f"issuer-key:{key_id}"
+        self._write(EntryType.RETIRE, {"state_key": state_key, "reason": reason}, state_key)
+        if self.current_key == key_id:
+            self.current_key = None
+
+    def _key(self) -> str:
+        if self.current_key is None:
+            raise InvalidArgumentError("authority: no live signing key; rotate_key first")
+        return self.current_key
+
+    # ------------------------------------------------------------------ enrollment
+
+    def activation_code(self, resident_id: str) -> str:
+        """A one-time code for the citizen (handed over at the counter or by post)."""
+        return self.registry.new_activation_code(resident_id, self._now())
+
+    def nym_entropy(self, resident_id: str) -> bytes:
+        """The authority's part of a citizen's nym secret: a PRF of the resident id."""
+        seed = hmac.new(self.prf_key, b"realdid/nym-entropy/v1" + resident_id.encode(),
+                        hashlib.sha256).digest()  # fmt: skip
+        return derive_secret(seed, b"nym-entropy")
+
+    def _identity_values(self, citizen: Citizen, handle: bytes) -> dict[str, AttributeValue]:
+        epoch = self.view.epoch()
+        starts = datetime.date.fromisoformat(epoch.starts)
+        p: Person = citizen.person
+        return {
+            "escrow_handle": handle,
+            "name": p.name,
+            "resident_id": p.resident_id,
+            "birth_date": p.birth_date,
+            "sex": p.sex,
+            "region": p.region,
+            "nationality": p.nationality,
+            # the same for every credential of the epoch: it tells nobody when you enrolled
+            "valid_until": starts + datetime.timedelta(days=EPOCH_DAYS + GRACE_DAYS),
+        }
+
+    def enroll(self, request: EnrollmentRequest) -> IssuedCredential:
+        """Check the citizen and the code, then issue the identity credential.
+
+        1. The resident id must be in the registry — else the same
+           AuthenticationError as a wrong code (no oracle for who exists).
+        2. Sign on the commitment (its proof is checked first): a malformed
+           request fails here, before the code is touched.
+        3. Redeem the code; a wrong name counts as a wrong code.
+        4. Only then status: a revoked or deceased citizen gets RevokedError.
+        5. Assign the escrow handle, index handle·Q_esc, record the issuance.
+        """
+        try:
+            citizen = self.registry.citizen(request.resident_id)
+        except NotFoundError:
+            raise AuthenticationError("enrollment: the details or the code do not match") from None
+        key_id = self._key()
+        sk, pk = self.keyring.keys[key_id]
+        epoch = self.view.epoch().epoch
+        handle = random_scalar_octets()
+        values = self._identity_values(citizen, handle)
+        entropy = self.nym_entropy(citizen.person.resident_id)
+        commitment = unb64url(request.commitment, "commitment")
+        signature = issue_credential(sk, pk, IDENTITY, epoch, values, commitment, entropy)
+        name_ok = hmac.compare_digest(citizen.person.name.encode(), request.name.encode())
+        self.registry.redeem_activation_code(
+            request.resident_id, request.activation_code, self._now(), details_match=name_ok
+        )
+        if citizen.status != "active":
+            raise RevokedError("citizen: not eligible for an identity credential")
+        self.registry.enroll(citizen.person.resident_id, handle, handle_index_key(handle), epoch)
+        self.registry.record_issuance(citizen.person.resident_id, IDENTITY.schema_id, epoch,
+                                      self._now())  # fmt: skip
+        return IssuedCredential(
+            schema_id=IDENTITY.schema_id,
+            issuer=self.did,
+            key_id=key_id,
+            epoch=epoch,
+            issued_on=self._today().isoformat(),
+            values=values_to_json(IDENTITY, values),
+            signature=b64url(signature),
+            nym_entropy=b64url(entropy),
+        )
+
+    # ------------------------------------------------------------------ renewal, badge
+
+    def renewal_request(self) -> PresentationRequest:
+        return self.desk.request(disclose=("resident_id",), purpose="renewal")
+
+    def renew(self, application: CredentialApplication) -> IssuedCredential:
+        """A new identity credential for the current epoch, same holder, same nym secret."""
+        if application.schema_id != IDENTITY.schema_id:
+            raise InvalidArgumentError("renewal: only the identity credential is renewed here")
+        pending = self.desk.verify(application, nym_offset=self._offset_for)
+        resident_id = str(pending.verified.disclosed["identity"]["resident_id"])
+        citizen = self.registry.citizen(resident_id)
+        if citizen.status != "active":
+            raise RevokedError("citizen: revoked; not renewed")
+        values = self._identity_values(citizen, self.registry.escrow_handle(resident_id))
+        issued = self.desk.sign(pending, values, key_id=self._key(),
+                                nym_entropy=self.nym_entropy(resident_id))  # fmt: skip
+        self.registry.record_issuance(resident_id, IDENTITY.schema_id, issued.epoch, self._now())
+        return issued
+
+    def _offset_for(self, claimed: Mapping[str, object]) -> bytes:
+        resident_id = claimed.get("resident_id")
+        if not isinstance(resident_id, str):
+            raise InvalidArgumentError("renewal: the presentation must disclose the resident id")
+        return self.nym_entropy(resident_id)
+
+    def badge_request(self) -> PresentationRequest:
+        return self.desk.request(disclose=("resident_id",), purpose="badge")
+
+    def issue_badge(self, application: CredentialApplication) -> IssuedCredential:
+        """The real-name badge: "a verified person holds this", bound to the holder."""
+        if application.schema_id != BADGE.schema_id:
+            raise InvalidArgumentError("badge: wrong schema")
+        pending = self.desk.verify(application)
+        resident_id = str(pending.verified.disclosed["identity"]["resident_id"])
+        if self.registry.citizen(resident_id).status != "active":
+            raise RevokedError("citizen: revoked")
+        values: dict[str, AttributeValue] = {
+            "badge": "real-name verified",
+            "valid_until": self._today() + datetime.timedelta(days=365),
+        }
+        return self.desk.sign(pending, values, key_id=self._key())
+
+    # ------------------------------------------------------------------ revocation, opening
+
+    def revoke(self, resident_id: str, reason: str = "revoked") -> None:
+        """Stop renewing this citizen (lost device, death, court order). Their current
+        credential ends with its epoch; nothing about them goes on the ledger."""
+        if reason not in ("revoked", "deceased"):
+            raise InvalidArgumentError("revoke: reason is revoked or deceased")
+        self.registry.set_status(resident_id, reason)
+
+    def identify(self, opened: bytes) -> Person:
+        """The citizen behind handle·Q_esc recovered by a lawful opening."""
+        return self.registry.by_index_key(opened).person
