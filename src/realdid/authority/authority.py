@@ -183,6 +183,7 @@ class Authority:
             values=values_to_json(IDENTITY, values),
             signature=b64url(signature),
             nym_entropy=b64url(entropy),
+            commitment=b64url(commitment[:48]),
         )
 
     # ------------------------------------------------------------------ renewal, badge

@@ -59,6 +59,7 @@ class IssuedCredential(_Strict):
     values: dict[str, str | int]
     signature: Annotated[str, Field(pattern=_B64URL, max_length=200)]
     nym_entropy: Annotated[str, Field(pattern=_B64URL, max_length=64)] | None = None
+    commitment: Annotated[str, Field(pattern=_B64URL, min_length=64, max_length=64)]
 
 
 M = TypeVar("M", bound=_Strict)

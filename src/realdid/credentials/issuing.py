@@ -170,4 +170,5 @@ class IssuingDesk:
             values=values_to_json(pending.schema, values),
             signature=b64url(signature),
             nym_entropy=None if nym_entropy is None else b64url(nym_entropy),
+            commitment=b64url(pending.commitment),
         )

@@ -1,0 +1,305 @@
+"""The citizen's wallet: one recovery secret, credentials, one account per service.
+
+* The holder secret and the wallet's nym part are derived from a 32-byte
+  recovery secret (:func:`realdid.crypto.credential.derive_secret`), so a
+  restored wallet has the same pseudonyms everywhere (DESIGN §2.8).
+* A credential is stored only after its signature verified against the key
+  read from the ledger, for the current epoch and the schema on the ledger
+  (so an issuer cannot tag anyone with a private key or an odd header).
+* Every request is checked against the asking party's registration on the
+  ledger; a request beyond it is refused with the reason, before any consent
+  screen (:mod:`realdid.credentials.request`).
+* :meth:`Wallet.consent` lists exactly what a presentation reveals and to
+  whom; :meth:`Wallet.present` builds it and records the account.
+* State is sealed at rest with scrypt + AES-256-GCM (:mod:`realdid.wallet.vault`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from realdid.credentials.exchange import HeldCredential, answer
+from realdid.credentials.issuance import (
+    CredentialApplication,
+    EnrollmentRequest,
+    IssuedCredential,
+)
+from realdid.credentials.request import PresentationRequest, check_permissions
+from realdid.credentials.schemas import IDENTITY
+from realdid.credentials.vc import values_from_json
+from realdid.credentials.view import LedgerView
+from realdid.crypto.credential import (
+    commit_for_issuance,
+    commit_secrets,
+    derive_secret,
+    finalize_credential,
+)
+from realdid.crypto.presentation import IssuanceCommitment
+from realdid.errors import (
+    InvalidArgumentError,
+    NotFoundError,
+    PermissionDeniedError,
+    RevokedError,
+)
+from realdid.ledger.entries import b64url, unb64url
+from realdid.wallet.consent import Consent, describe
+from realdid.wallet.vault import open_sealed, read_file, seal, write_file
+
+__all__ = ["Account", "Wallet"]
+
+
+@dataclass
+class Account:
+    service: str
+    pseudonym: str  # base64url
+    first_seen: int
+    last_seen: int
+    visits: int = 1
+
+
+@dataclass
+class _Stored:
+    """A credential as sealed in the wallet (enough to rebuild it offline)."""
+
+    schema_id: str
+    issuer: str
+    key_id: str
+    public_key: str
+    epoch: int
+    values: dict[str, str | int]
+    signature: str
+    blind: str
+    nym_entropy: str | None
+
+
+@dataclass
+class Wallet:
+    view: LedgerView
+    recovery_secret: bytes = field(repr=False)
+    credentials: list[_Stored] = field(default_factory=list, repr=False)
+    accounts: dict[str, Account] = field(default_factory=dict)
+    pending: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    path: Path | None = None
+    passphrase: str | None = field(default=None, repr=False)
+    clock: Callable[[], float] = time.time
+    _held: dict[int, HeldCredential] = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------ life cycle
+
+    @classmethod
+    def create(
+        cls,
+        view: LedgerView,
+        *,
+        path: Path | None = None,
+        passphrase: str | None = None,
+        recovery_secret: bytes | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> Wallet:
+        """A new wallet (or one restored from ``recovery_secret``)."""
+        secret = secrets.token_bytes(32) if recovery_secret is None else recovery_secret
+        if len(secret) != 32:
+            raise InvalidArgumentError("recovery secret: want 32 bytes")
+        wallet = cls(view, secret, path=path, passphrase=passphrase, clock=clock)
+        wallet.save()
+        return wallet
+
+    @classmethod
+    def unlock(
+        cls,
+        path: Path,
+        passphrase: str,
+        view: LedgerView,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> Wallet:
+        """Open a sealed wallet (AuthenticationError for a wrong passphrase)."""
+        state = json.loads(open_sealed(read_file(path), passphrase))
+        return cls(
+            view,
+            unb64url(state["recovery_secret"], "recovery secret"),
+            [_Stored(**c) for c in state["credentials"]],
+            {k: Account(**a) for k, a in state["accounts"].items()},
+            state["pending"],
+            path,
+            passphrase,
+            clock,
+        )
+
+    def save(self) -> None:
+        if self.path is None or self.passphrase is None:
+            return
+        state = {
+            "recovery_secret": b64url(self.recovery_secret),
+            "credentials": [c.__dict__ for c in self.credentials],
+            "accounts": {k: a.__dict__ for k, a in self.accounts.items()},
+            "pending": self.pending,
+        }
+        write_file(self.path, seal(json.dumps(state).encode(), self.passphrase))
+
+    @property
+    def recovery_words(self) -> str:
+        """The recovery secret to write down (base64url; a real product prints words)."""
+        return b64url(self.recovery_secret)
+
+    # ------------------------------------------------------------------ secrets
+
+    def _holder_secret(self) -> bytes:
+        return derive_secret(self.recovery_secret, b"holder-secret")
+
+    def _prover_nym(self) -> bytes:
+        return derive_secret(self.recovery_secret, b"prover-nym")
+
+    def _today(self) -> datetime.date:
+        return datetime.datetime.fromtimestamp(self.clock(), datetime.UTC).date()
+
+    # ------------------------------------------------------------------ issuance
+
+    def enrollment_request(self, resident_id: str, name: str, code: str) -> EnrollmentRequest:
+        """What to send the authority to enroll (the commitment's secrets stay here)."""
+        commitment, blind = commit_secrets(IDENTITY, self._holder_secret(), [self._prover_nym()])
+        pending = {"blind": b64url(blind), "schema": IDENTITY.schema_id}
+        self.pending[b64url(commitment[:48])] = pending
+        self.save()
+        return EnrollmentRequest(resident_id=resident_id, name=name, activation_code=code,
+                                 commitment=b64url(commitment))  # fmt: skip
+
+    def apply(self, request: PresentationRequest, schema_id: str) -> CredentialApplication:
+        """Answer an issuer's request for a ``schema_id`` credential: present the identity
+        credential and a commitment proved to hold this holder's secrets."""
+        self._check(request)
+        schema, _ = self.view.schema(schema_id)
+        identity = self._identity()
+        nyms = [self._prover_nym()] if schema.nym_count else []
+        offset = None
+        if schema.nym_count:
+            if identity.signer_nym_entropy is None:
+                raise InvalidArgumentError("renewal: the identity credential has no nym entropy")
+            offset = identity.signer_nym_entropy
+        C, blind = commit_for_issuance(schema, self._holder_secret(), nyms)
+        issuance = IssuanceCommitment(schema, C, 0, offset)
+        document, _ = answer(request, [identity], self.view, issuance=issuance,
+                             issuance_blind=blind)  # fmt: skip
+        self.pending[b64url(C)] = {"blind": b64url(blind), "schema": schema_id}
+        self.save()
+        return CredentialApplication(schema_id=schema_id, commitment=b64url(C),
+                                     presentation=document.decode())  # fmt: skip
+
+    def accept(self, issued: IssuedCredential) -> HeldCredential:
+        """Check and store a credential: the key is live on the ledger and may sign the
+        schema, the epoch is the ledger's current one, the signature verifies over
+        exactly these values and this holder's secrets."""
+        key = self.view.issuer_key(issued.key_id, issued.schema_id)
+        if key.issuer != issued.issuer:
+            raise InvalidArgumentError("credential: the key is not the named issuer's")
+        if issued.epoch != self.view.epoch().epoch:
+            raise InvalidArgumentError("credential: not for the current epoch")
+        self.view.schema(issued.schema_id)  # on the ledger, not retired
+        pending_key = issued.commitment  # the commitment this wallet made for it
+        pending = self.pending.get(pending_key)
+        if pending is None or pending["schema"] != issued.schema_id:
+            raise NotFoundError("credential: no pending request of this wallet matches it")
+        stored = _Stored(
+            issued.schema_id,
+            issued.issuer,
+            issued.key_id,
+            b64url(key.public_key),
+            issued.epoch,
+            dict(issued.values),
+            issued.signature,
+            pending["blind"],
+            issued.nym_entropy,
+        )
+        held = self._rebuild(stored)  # verifies the signature
+        del self.pending[pending_key]
+        self.credentials = [
+            c for c in self.credentials if c.schema_id != issued.schema_id
+        ]  # the newest replaces the older one (renewal)
+        self.credentials.append(stored)
+        self._held.clear()
+        self.save()
+        return held
+
+    def _rebuild(self, stored: _Stored) -> HeldCredential:
+        schema, _ = self.view.schema(stored.schema_id)
+        nyms = [self._prover_nym()] if schema.nym_count else []
+        entropy = None if stored.nym_entropy is None else unb64url(stored.nym_entropy, "entropy")
+        credential = finalize_credential(
+            unb64url(stored.public_key, "key"),
+            schema,
+            stored.epoch,
+            values_from_json(schema, stored.values),
+            unb64url(stored.signature, "signature"),
+            self._holder_secret(),
+            nyms,
+            entropy,
+            unb64url(stored.blind, "blind"),
+        )
+        return HeldCredential(credential, stored.key_id, stored.issuer, entropy)
+
+    def held(self) -> list[HeldCredential]:
+        if not self._held:
+            self._held = {i: self._rebuild(c) for i, c in enumerate(self.credentials)}
+        return list(self._held.values())
+
+    def _identity(self) -> HeldCredential:
+        return self._one(IDENTITY.schema_id)
+
+    def _one(self, schema_id: str) -> HeldCredential:
+        for held in self.held():
+            if held.schema.schema_id == schema_id:
+                return held
+        raise NotFoundError(f"wallet: no {schema_id} credential")
+
+    def needs_renewal(self) -> bool:
+        """True when the identity credential is from an epoch before the ledger's."""
+        try:
+            return self._identity().credential.epoch < self.view.epoch().epoch
+        except NotFoundError:
+            return False
+
+    # ------------------------------------------------------------------ presenting
+
+    def _check(self, request: PresentationRequest) -> None:
+        """The guard: the asker's ledger registration must grant all of it; the request
+        must be fresh and about today (a far date would probe hidden expiry dates)."""
+        service = self.view.service(request.service)
+        check_permissions(request, service)
+        if request.expires_at < self.clock():
+            raise RevokedError("request: expired")
+        if abs((request.day() - self._today()).days) > 1:
+            raise PermissionDeniedError("request: asks about another day than today")
+
+    def consent(self, request: PresentationRequest) -> Consent:
+        """Exactly what answering would reveal, and to whom (refuses what may not be asked)."""
+        self._check(request)
+        chosen = [self._one(q.schema_id) for q in request.credentials]
+        service = self.view.service(request.service)
+        known = service.did in self.accounts
+        return describe(request, service, chosen, returning=known)
+
+    def present(self, request: PresentationRequest) -> bytes:
+        """The VP for ``request`` (after the citizen agreed to :meth:`consent`)."""
+        self._check(request)
+        chosen = [self._one(q.schema_id) for q in request.credentials]
+        document, result = answer(request, chosen, self.view)
+        if result.pseudonym is not None:
+            now = int(self.clock())
+            nym = b64url(result.pseudonym)
+            account = self.accounts.get(request.service)
+            if account is None:
+                self.accounts[request.service] = Account(request.service, nym, now, now)
+            else:
+                account.last_seen, account.visits = now, account.visits + 1
+            self.save()
+        return document
+
+    def forget_pending(self) -> None:
+        self.pending.clear()
+        self.save()
