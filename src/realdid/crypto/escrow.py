@@ -61,6 +61,7 @@ __all__ = [
     "handle_index_key",
     "handle_point",
     "open_ciphertext",
+    "opened_index_key",
     "trustee_decrypt",
 ]
 
@@ -194,6 +195,12 @@ def handle_index_key(handle: bytes) -> bytes:
     leaves the authority and the credential.
     """
     return encode_g1(handle_point(decode_scalar(handle, "escrow handle")))
+
+
+def opened_index_key(opened: G1) -> bytes:
+    """The index key of a point an opening recovered (the same encoding as
+    :func:`handle_index_key`), for the authority's lookup."""
+    return encode_g1(opened)
 
 
 def _tdh2_challenge(key: EscrowKey, label: EscrowLabel, points: tuple[G1, ...]) -> Scalar:
