@@ -16,6 +16,7 @@ does to issue a credential bound to a presented identity.
 from __future__ import annotations
 
 import datetime
+import json
 import secrets
 import time
 from collections.abc import Callable, Mapping
@@ -54,14 +55,16 @@ class IssuerKeyring:
         return key_id, self.keys[key_id][1]
 
     def entry_body(self, key_id: str, schemas: tuple[Schema, ...], epoch: int) -> IssuerKeyBody:
-        return IssuerKeyBody.model_validate(
-            {
-                "key_id": key_id,
-                "ciphersuite": "BLS12-381-SHA-256",
-                "public_key": b64url(self.keys[key_id][1]),
-                "schemas": [s.schema_id for s in schemas],
-                "valid_from_epoch": epoch,
-            }
+        return IssuerKeyBody.model_validate_json(
+            json.dumps(
+                {
+                    "key_id": key_id,
+                    "ciphersuite": "BLS12-381-SHA-256",
+                    "public_key": b64url(self.keys[key_id][1]),
+                    "schemas": [s.schema_id for s in schemas],
+                    "valid_from_epoch": epoch,
+                }
+            )
         )
 
 

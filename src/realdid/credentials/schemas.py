@@ -12,6 +12,7 @@ range proof, never for the date itself (an exact expiry would link accounts).
 
 from __future__ import annotations
 
+import json
 from typing import Final
 
 from realdid.crypto.credential import Attribute, Kind, Schema
@@ -78,13 +79,15 @@ SCHEMAS: Final = {s.schema_id: s for s in (IDENTITY, MEDICAL, CREDIT, PHONE, DEG
 
 def ledger_body(schema: Schema, issuers: tuple[str, ...]) -> SchemaBody:
     """The ledger entry body publishing ``schema``, signable by ``issuers`` (DIDs)."""
-    return SchemaBody.model_validate(
-        {
-            "schema_id": schema.schema_id,
-            "attributes": [{"name": a.name, "kind": a.kind.value} for a in schema.attributes],
-            "nym_count": schema.nym_count,
-            "issuers": list(issuers),
-        }
+    return SchemaBody.model_validate_json(
+        json.dumps(
+            {
+                "schema_id": schema.schema_id,
+                "attributes": [{"name": a.name, "kind": a.kind.value} for a in schema.attributes],
+                "nym_count": schema.nym_count,
+                "issuers": list(issuers),
+            }
+        )
     )
 
 
