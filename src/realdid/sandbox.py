@@ -122,7 +122,7 @@ SERVICES: dict[str, tuple[Role, dict[str, Any]]] = {
         Role.ISSUER,
         _permissions(
             disclose={IDENTITY.schema_id: ["resident_id"], CREDIT.schema_id: ["credit_standing"]},
-            escrow="optional",
+            escrow="required",
             purposes=["issuance", "account", "transfer"],
         ),
     ),

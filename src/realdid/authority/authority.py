@@ -44,6 +44,7 @@ from realdid.crypto.credential import (
 )
 from realdid.crypto.escrow import handle_index_key
 from realdid.crypto.randomness import random_scalar_octets
+from realdid.crypto.range_proof import generate_range_params
 from realdid.errors import AuthenticationError, InvalidArgumentError, NotFoundError, RevokedError
 from realdid.ledger.entries import EntryType, b64url, unb64url
 from realdid.ledger.identity import LedgerIdentity
@@ -113,6 +114,19 @@ class Authority:
         if self.current_key is None:
             raise InvalidArgumentError("authority: no live signing key; rotate_key first")
         return self.current_key
+
+    def start_epoch(self, starts: datetime.date | None = None) -> int:
+        """Open the next epoch (new range-proof parameters, their secret dropped); wallets
+        renew from now on, verifiers accept this epoch and the one before."""
+        current = self.view.epoch()
+        number = current.epoch + 1
+        body = {
+            "epoch": number,
+            "starts": (starts or self._today()).isoformat(),
+            "range_params": b64url(generate_range_params(256, 2).encode()),
+        }
+        self._write(EntryType.EPOCH, body, "epoch")
+        return number
 
     # ------------------------------------------------------------------ enrollment
 

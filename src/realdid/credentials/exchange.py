@@ -58,12 +58,15 @@ def _inputs(
     keys: Sequence[IssuerKey],
     epochs: Sequence[int],
 ) -> StatementInputs:
+    """Everything public the statement needs, for the epoch in force on the request's day
+    (today for a live request; that day's for an old one under review)."""
+    epoch = view.epoch_on(request.day()).epoch
     return StatementInputs(
         schemas=[view.schema(q.schema_id)[0] for q in request.credentials],
         keys=keys,
         epochs=epochs,
-        current_epoch=view.epoch().epoch,
-        range_params=view.range_params(),
+        current_epoch=epoch,
+        range_params=view.range_params(epoch),
         escrow_key=view.trustees().joint_key if request.escrow else None,
     )
 
@@ -113,23 +116,28 @@ def check_answer(
     view: LedgerView,
     *,
     issuance: IssuanceCommitment | None = None,
+    historic: bool = False,
 ) -> VerifiedPresentation:
     """The verifier's side: parse the VP, build the statement from the request and the
     ledger, verify. Raises DecodeError, VerificationError, NotFoundError or
-    RevokedError (a key or issuer retired), InvalidArgumentError (a key that may not
-    sign the schema, an epoch out of window)."""
+    RevokedError (a key or issuer retired, an epoch out of window),
+    InvalidArgumentError (a key that may not sign the schema).
+
+    ``historic=True`` re-checks an old presentation as it was when made (a trustee
+    reviewing an opening): keys retired since still count; the epoch window is the
+    one of the request's day."""
     document = PresentationDocument.parse(octets)
     if document.proof.challenge != request.nonce or document.proof.domain != request.service:
         raise VerificationError("presentation: for another request")
     derived = document.verifiableCredential
     if len(derived) != len(request.credentials):
         raise DecodeError("presentation: one derived credential per query")
-    current = view.epoch().epoch
+    current = view.epoch_on(request.day()).epoch
     keys, epochs = [], []
     for query, credential in zip(request.credentials, derived, strict=True):
         if credential.credentialSchema.id != query.schema_id:
             raise DecodeError(f"presentation: {query.id} is not a {query.schema_id}")
-        key = view.issuer_key(credential.verificationMethod, query.schema_id)
+        key = view.issuer_key(credential.verificationMethod, query.schema_id, historic=historic)
         if credential.issuer != key.issuer:
             raise DecodeError(f"presentation: {query.id} names another issuer than its key")
         if not max(current - 1, key.valid_from_epoch) <= credential.epoch <= current:

@@ -9,6 +9,7 @@ Answers are cached until the trusted checkpoint moves (:meth:`refresh`).
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -88,6 +89,8 @@ class LedgerView:
         self._cache: dict[str, tuple[int, Entry] | None] = {}
         self._size = -1
         self._trustees: dict[int, Trustees] = {}
+        self._range_params: dict[int, RangeParams] = {}
+        self._epochs: dict[int, list[EpochBody]] = {}
 
     def refresh(self) -> int:
         """Move to the log's latest checkpoint (verified); returns its size."""
@@ -135,12 +138,27 @@ class LedgerView:
         assert isinstance(body, SchemaBody)
         return from_ledger(body), body.issuers
 
-    def issuer_key(self, key_id: str, schema_id: str | None = None) -> IssuerKey:
-        """A live issuer key; with ``schema_id``, one that may sign that schema."""
-        body = self._live(f"issuer-key:{key_id}", f"issuer key {key_id}").typed_body()
+    def issuer_key(
+        self, key_id: str, schema_id: str | None = None, *, historic: bool = False
+    ) -> IssuerKey:
+        """A live issuer key; with ``schema_id``, one that may sign that schema.
+
+        ``historic=True`` (reviewing an old presentation, e.g. for an opening) also
+        returns a key retired since, read back along its ``prev`` chain.
+        """
+        key = f"issuer-key:{key_id}"
+        if historic:
+            entry = self._latest(key)
+            while entry is not None and entry.type is EntryType.RETIRE and entry.prev is not None:
+                entry = self.entry(entry.prev)
+            if entry is None or entry.type is not EntryType.ISSUER_KEY:
+                raise NotFoundError(f"issuer key {key_id}: never on the ledger")
+        else:
+            entry = self._live(key, f"issuer key {key_id}")
+            self.document(key_id.split("#", 1)[0])  # the issuer itself is not retired
+        body = entry.typed_body()
         assert isinstance(body, IssuerKeyBody)
         issuer = key_id.split("#", 1)[0]
-        self.document(issuer)  # the issuer itself is not retired
         if schema_id is not None:
             _, issuers = self.schema(schema_id)
             if schema_id not in body.schemas or issuer not in issuers:
@@ -187,12 +205,43 @@ class LedgerView:
         assert isinstance(body, EpochBody)
         return body
 
-    def range_params(self) -> RangeParams:
-        """The current epoch's range-proof parameters (decoded; not yet validated)."""
-        encoded = self.epoch().range_params
-        if encoded is None:
-            raise NotFoundError("epoch: no range parameters published")
-        return RangeParams.decode(unb64url(encoded, "range params"))
+    def epochs(self) -> list[EpochBody]:
+        """Every epoch so far, newest first (the ``prev`` chain of the epoch key, each
+        entry proved included)."""
+        found = self._located("epoch")
+        if found is None:
+            raise NotFoundError("epoch: none on the ledger")
+        if found[0] not in self._epochs:
+            chain, entry = [], found[1]
+            while True:
+                body = entry.typed_body()
+                assert isinstance(body, EpochBody)
+                chain.append(body)
+                if entry.prev is None:
+                    break
+                entry = self.entry(entry.prev)
+            self._epochs = {found[0]: chain}
+        return self._epochs[found[0]]
+
+    def epoch_on(self, day: datetime.date) -> EpochBody:
+        """The epoch in force on ``day`` (the latest that had started)."""
+        for body in self.epochs():
+            if datetime.date.fromisoformat(body.starts) <= day:
+                return body
+        raise NotFoundError(f"epoch: none had started on {day}")
+
+    def range_params(self, epoch: int | None = None) -> RangeParams:
+        """Range-proof parameters of ``epoch`` (default: the current one), decoded once;
+        the prover validates them before first use."""
+        if epoch is None:
+            epoch = self.epoch().epoch
+        if epoch not in self._range_params:
+            body = next((e for e in self.epochs() if e.epoch == epoch), None)
+            if body is None or body.range_params is None:
+                raise NotFoundError(f"epoch {epoch}: no range parameters published")
+            decoded = RangeParams.decode(unb64url(body.range_params, "range params"))
+            self._range_params[epoch] = decoded
+        return self._range_params[epoch]
 
     def entry(self, index: int) -> Entry:
         """Entry ``index``, proved included (e.g. an opening request)."""

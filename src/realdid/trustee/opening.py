@@ -107,8 +107,10 @@ def review(view: LedgerView, index: int) -> OpeningReview:
     request = PresentationRequest.parse(unb64url(body.statement, "statement"))
     if request.service != body.service or not request.escrow:
         raise VerificationError("opening: the evidence is not an escrowed answer to that service")
-    # The nonce was used long ago; verification needs only the request and the ledger.
-    verified = check_answer(request, unb64url(body.presentation, "presentation"), view)
+    # The nonce was used long ago; verification needs only the request and the ledger
+    # as it was on the request's day (keys retired since still count).
+    presentation = unb64url(body.presentation, "presentation")
+    verified = check_answer(request, presentation, view, historic=True)
     if verified.escrow is None:
         raise VerificationError("opening: no escrow ciphertext in the presentation")
     return OpeningReview(index, body.case, body.service, verified, verified.escrow)
