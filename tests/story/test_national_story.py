@@ -1,0 +1,339 @@
+"""The national story, end to end, on real stores (SQLite, then PostgreSQL).
+
+Every party is the real library on its own database; the ledger is the
+embedded log with five trustee witnesses; time moves on a shared clock.
+Each chapter is one function, told in order by ``test_the_story``:
+
+1. A small population enrolls (a wrong activation code changes nothing).
+2. Alice registers at two forums: two pseudonyms; her second login and a
+   second registration land on the same account; a replay is refused.
+3. The hospital issues her medical summary and later sees blood type and
+   allergies plus "verified resident" — nothing financial.
+4. The bank issues her credit standing, sees it with escrow, and a transfer
+   needs a step-up presentation bound to that transfer.
+5. An influencer platform sees her name and the real-name badge.
+6. Bob, 16, is refused by an adults-only site, which learns nothing.
+7. A service asking beyond its registration is refused by the wallet.
+8. A lawful opening of her forum account names Alice with 3 trustees,
+   fails with 2, names the trustee who sent a bad share, and is public on
+   the ledger — which never says whom it named.
+9. A new epoch: Alice renews and keeps her pseudonyms; a revoked citizen
+   cannot renew; an expired credential is refused without revealing when it
+   expired.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tools.postgres import fresh_database, postgres_server
+
+from realdid.authority.population import Person, generate, resident_id
+from realdid.credentials.request import CredentialQuery, Predicate, PresentationRequest
+from realdid.credentials.schemas import BADGE, CREDIT, IDENTITY, MEDICAL
+from realdid.crypto.groups import escrow_base
+from realdid.crypto.randomness import random_scalar
+from realdid.crypto.threshold import PartialDecryption
+from realdid.errors import (
+    AuthenticationError,
+    InvalidArgumentError,
+    PermissionDeniedError,
+    ReplayError,
+    RevokedError,
+    StatementError,
+    VerificationError,
+)
+from realdid.ledger.entries import EntryType, OpeningShareBody, b64url, decode_entry
+from realdid.sandbox import Nation, build_nation
+from realdid.trustee.opening import BadShareError, combine, file_opening_request
+from realdid.wallet.wallet import Wallet
+
+TODAY = datetime.date(2026, 11, 24)
+
+
+def _person(name: str, born: datetime.date, sex: str, region: str, code: str) -> Person:
+    return Person(resident_id(code, born, 452 if sex == "F" else 137), name, born, sex, region)
+
+
+ALICE = _person("李华", datetime.date(1990, 3, 7), "F", "Beijing Chaoyang", "110105")
+BOB = _person("王小明", datetime.date(2010, 6, 1), "M", "Shanghai Xuhui", "310104")  # 16
+CAROL = _person("陈静", datetime.date(1985, 1, 9), "F", "Shenzhen Nanshan", "440305")
+DAVE = _person("刘强", datetime.date(1970, 8, 15), "M", "Chengdu Wuhou", "510107")
+ADULT = Predicate(attribute="birth_date", lte=TODAY.replace(year=TODAY.year - 18).isoformat())
+
+
+@dataclasses.dataclass
+class Story:
+    nation: Nation
+    wallets: dict[str, Wallet] = dataclasses.field(default_factory=dict)
+    forum_accounts: dict[str, int] = dataclasses.field(default_factory=dict)
+    pseudonyms: dict[str, bytes] = dataclasses.field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def _databases(backend: str, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """One database per party: SQLite files, or fresh PostgreSQL databases."""
+    names = [
+        "ledger",
+        "authority",
+        "hospital-1",
+        "bank-1",
+        "telecom-1",
+        "university-1",
+        *(
+            f"rp-{s}"
+            for s in (
+                "forum-a",
+                "forum-b",
+                "influencer-1",
+                "adults-1",
+                "hospital-1",
+                "bank-1",
+                "telecom-1",
+                "university-1",
+            )
+        ),
+    ]
+    if backend == "sqlite":
+        yield {n: f"sqlite:///{tmp_path / n}.db" for n in names}
+        return
+    with postgres_server() as admin, contextlib.ExitStack() as stack:
+        yield {n: stack.enter_context(fresh_database(admin)) for n in names}
+
+
+def _identity_query(*predicates: Predicate, disclose: tuple[str, ...] = ()) -> CredentialQuery:
+    return CredentialQuery(
+        id="identity", schema_id=IDENTITY.schema_id, disclose=disclose, predicates=predicates
+    )
+
+
+def _forum_request(story: Story, forum: str, purpose: str = "registration") -> PresentationRequest:
+    return story.nation.services[forum].request([_identity_query(ADULT)], purpose=purpose)
+
+
+# --------------------------------------------------------------------------- chapters
+
+
+def enrollment(story: Story) -> None:
+    n = story.nation
+    for person in (ALICE, BOB, CAROL, DAVE):
+        wallet = n.wallet()
+        code = n.authority.activation_code(person.resident_id)
+        if person is ALICE:  # a wrong code first: refused, nothing but the attempt recorded
+            with pytest.raises(AuthenticationError):
+                n.authority.enroll(
+                    wallet.enrollment_request(person.resident_id, person.name, "WRONGCODE1")
+                )
+            assert n.authority.registry.issued(person.resident_id) == []
+        held = wallet.accept(
+            n.authority.enroll(wallet.enrollment_request(person.resident_id, person.name, code))
+        )
+        assert held.credential.values["resident_id"] == person.resident_id
+        story.wallets[person.name] = wallet
+    with pytest.raises(RevokedError):  # a code works once
+        n.authority.enroll(
+            story.wallets[ALICE.name].enrollment_request(ALICE.resident_id, ALICE.name, "ANYTHING")
+        )
+
+
+def forums(story: Story) -> None:
+    n, alice = story.nation, story.wallets[ALICE.name]
+    for forum in ("forum-a", "forum-b"):
+        request = _forum_request(story, forum)
+        consent = alice.consent(request)
+        assert consent.reveals == ()  # nothing but proofs: adult, valid, a pseudonym, escrow
+        assert consent.escrow
+        sign_in = n.services[forum].sign_in(alice.present(request))
+        assert sign_in.created
+        assert sign_in.presentation.disclosed == {"identity": {}}
+        story.forum_accounts[forum] = sign_in.account.id
+        story.pseudonyms[forum] = sign_in.account.pseudonym
+    assert story.pseudonyms["forum-a"] != story.pseudonyms["forum-b"]  # unlinkable
+    for purpose in ("login", "registration"):  # same account on her return, and if she re-registers
+        request = _forum_request(story, "forum-a", purpose)
+        vp = alice.present(request)
+        again = n.services["forum-a"].sign_in(vp)
+        assert (again.account.id, again.created) == (story.forum_accounts["forum-a"], False)
+        with pytest.raises(ReplayError):  # the same answer twice
+            n.services["forum-a"].sign_in(vp)
+    assert n.services["forum-a"].accounts.count() == 1
+
+
+def hospital(story: Story) -> None:
+    n, alice = story.nation, story.wallets[ALICE.name]
+    issuer = n.issuers["hospital-1"]
+    issuer.add_record(
+        ALICE.resident_id,
+        {"blood_type": "AB+", "allergies": "penicillin", "chronic_conditions": "asthma"},
+    )
+    alice.accept(issuer.issue(alice.apply(issuer.offer(), MEDICAL.schema_id)))
+    portal = n.services["hospital-1"]
+    request = portal.request(
+        [
+            _identity_query(),
+            CredentialQuery(
+                id="medical", schema_id=MEDICAL.schema_id, disclose=("blood_type", "allergies")
+            ),
+        ],
+        purpose="care",
+        pseudonym=True,
+    )
+    seen = portal.sign_in(alice.present(request)).presentation
+    assert seen.disclosed == {
+        "identity": {},
+        "medical": {"blood_type": "AB+", "allergies": "penicillin"},
+    }
+    schemas = {q.schema_id for q in seen.request.credentials}
+    assert CREDIT.schema_id not in schemas  # nothing financial was even asked
+
+
+def bank(story: Story) -> None:
+    n, alice = story.nation, story.wallets[ALICE.name]
+    issuer, rp = n.issuers["bank-1"], n.services["bank-1"]
+    issuer.add_record(ALICE.resident_id, {"credit_standing": "good", "credit_limit": 200_000})
+    alice.accept(issuer.issue(alice.apply(issuer.offer(), CREDIT.schema_id)))
+    queries = [
+        _identity_query(),
+        CredentialQuery(id="credit", schema_id=CREDIT.schema_id, disclose=("credit_standing",)),
+    ]
+    request = rp.request(queries, purpose="account")
+    assert request.escrow  # the bank's registration requires it
+    account = rp.sign_in(alice.present(request))
+    assert account.presentation.disclosed["credit"] == {"credit_standing": "good"}
+    assert account.presentation.escrow is not None
+    transfer = json.dumps({"to": "CN12 3456", "amount": "50000.00", "currency": "CNY"}).encode()
+    step_up = rp.step_up(transfer, queries, purpose="transfer")
+    rp.confirm(account.account, transfer, alice.present(step_up))
+    other = rp.step_up(transfer, queries, purpose="transfer")
+    with pytest.raises(VerificationError):  # bound to its transaction: not another one
+        rp.confirm(account.account, transfer + b" (altered)", alice.present(other))
+
+
+def influencer(story: Story) -> None:
+    n, alice = story.nation, story.wallets[ALICE.name]
+    alice.accept(n.authority.issue_badge(alice.apply(n.authority.badge_request(), BADGE.schema_id)))
+    platform = n.services["influencer-1"]
+    request = platform.request(
+        [
+            _identity_query(disclose=("name",)),
+            CredentialQuery(id="badge", schema_id=BADGE.schema_id, disclose=("badge",)),
+        ],
+        purpose="verified-profile",
+    )
+    seen = platform.sign_in(alice.present(request)).presentation
+    assert seen.disclosed == {
+        "identity": {"name": ALICE.name},
+        "badge": {"badge": "real-name verified"},
+    }
+
+
+def minors(story: Story) -> None:
+    n, bob = story.nation, story.wallets[BOB.name]
+    site = n.services["adults-1"]
+    request = site.request([_identity_query(ADULT)], purpose="registration")
+    with pytest.raises(StatementError):  # the wallet cannot prove it, so sends nothing
+        bob.present(request)
+    assert site.accounts.count() == 0
+    site.nonces.pending(request.nonce, int(n.clock()))  # the site got no answer at all
+
+
+def overreach(story: Story) -> None:
+    n, alice = story.nation, story.wallets[ALICE.name]
+    with pytest.raises(PermissionDeniedError):  # the SDK will not even build it
+        n.services["forum-a"].request([_identity_query(disclose=("name",))], purpose="login")
+    honest = _forum_request(story, "forum-a")
+    greedy = honest.model_copy(
+        update={"credentials": (_identity_query(ADULT, disclose=("name",)),)}
+    )
+    with pytest.raises(PermissionDeniedError, match="may not ask to see name"):
+        alice.consent(greedy)
+    with pytest.raises(PermissionDeniedError):
+        alice.present(greedy)
+
+
+def opening(story: Story) -> None:
+    n = story.nation
+    forum = n.services["forum-a"]
+    account = story.forum_accounts["forum-a"]
+    evidence = forum.accounts.evidence(account)[0]
+    index = file_opening_request(
+        n.court,
+        n.ledger,
+        case="2026-CR-0815",
+        warrant=b"warrant text",
+        service=forum.did,
+        evidence=evidence,
+        clock=n.clock,
+    )
+    t1, t2, t3, t4, _ = n.trustees
+    shares = [t.approve(t.review(index)) for t in (t1, t2)]
+    with pytest.raises(InvalidArgumentError):  # two of five open nothing
+        combine(n.view(), index, shares)
+    forged = PartialDecryption(4, escrow_base() * random_scalar(), random_scalar(), random_scalar())
+    bad = OpeningShareBody(request=index, share=b64url(forged.to_bytes()))  # trustee 4 cheats
+    bad_index = n.ledger.append(t4.identity.sign(EntryType.OPENING_SHARE, bad, int(n.clock())))
+    with pytest.raises(BadShareError) as named:
+        combine(n.view(), index, [*shares, bad_index])
+    assert named.value.trustees == (t4.identity.did,)
+    shares.append(t3.approve(t3.review(index)))
+    opened = combine(n.view(), index, shares)
+    assert n.authority.identify(opened) == ALICE
+    # The ledger shows the opening — case, service, trustees — and never the person.
+    entries = [decode_entry(e) for e in n.ledger.log.store.entries(0, n.ledger.log.store.size())]
+    requests = [e for e in entries if e.type is EntryType.OPENING_REQUEST]
+    assert [(e.body["case"], e.body["service"]) for e in requests] == [("2026-CR-0815", forum.did)]
+    everything = b"".join(n.ledger.log.store.entries(0, n.ledger.log.store.size()))
+    for secret in (ALICE.name.encode(), ALICE.resident_id.encode()):
+        assert secret not in everything
+
+
+def renewal_and_expiry(story: Story) -> None:
+    n = story.nation
+    alice, carol, dave = (story.wallets[p.name] for p in (ALICE, CAROL, DAVE))
+    n.clock.advance(30)
+    n.authority.start_epoch()
+    n.authority.revoke(CAROL.resident_id)
+    for wallet in (alice, carol):
+        wallet.view.refresh()
+        assert wallet.needs_renewal()
+    alice.accept(n.authority.renew(alice.apply(n.authority.renewal_request(), IDENTITY.schema_id)))
+    assert not alice.needs_renewal()
+    with pytest.raises(RevokedError):
+        n.authority.renew(carol.apply(n.authority.renewal_request(), IDENTITY.schema_id))
+    for forum in ("forum-a", "forum-b"):  # the same pseudonyms after renewal
+        n.services[forum].view.refresh()
+        again = n.services[forum].sign_in(alice.present(_forum_request(story, forum, "login")))
+        assert again.account.pseudonym == story.pseudonyms[forum]
+        assert not again.created
+    n.clock.advance(10)  # day 40: Dave never renewed; his epoch-1 credential has expired
+    dave.view.refresh()
+    with pytest.raises(StatementError):  # his wallet cannot prove "valid today", sends nothing
+        dave.present(_forum_request(story, "forum-b"))
+
+
+CHAPTERS = (
+    enrollment,
+    forums,
+    hospital,
+    bank,
+    influencer,
+    minors,
+    overreach,
+    opening,
+    renewal_and_expiry,
+)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_the_story(backend: str, tmp_path: Path) -> None:
+    with _databases(backend, tmp_path) as urls:
+        population = [*generate(12, today=TODAY), ALICE, BOB, CAROL, DAVE]
+        story = Story(build_nation(urls.__getitem__, population))
+        for chapter in CHAPTERS:
+            chapter(story)
