@@ -174,6 +174,20 @@ class Nation:
     def wallet(self, **kwargs: Any) -> Wallet:
         return Wallet.create(self.view(), clock=self.clock, **kwargs)
 
+    def enroll(self, person: Person, **kwargs: Any) -> Wallet:
+        """A new wallet holding ``person``'s identity credential (the counter visit, the
+        activation code, the blind issuance)."""
+        wallet = self.wallet(**kwargs)
+        code = self.authority.activation_code(person.resident_id)
+        request = wallet.enrollment_request(person.resident_id, person.name, code)
+        wallet.accept(self.authority.enroll(request))
+        return wallet
+
+    def obtain(self, wallet: Wallet, issuer: str) -> None:
+        """``wallet`` applies to a sector issuer (which must hold a record for it)."""
+        desk = self.issuers[issuer]
+        wallet.accept(desk.issue(wallet.apply(desk.offer(), desk.schema.schema_id)))
+
 
 def _identity(name: str) -> LedgerIdentity:
     return LedgerIdentity.generate(f"did:realdid:{name}", name)

@@ -111,6 +111,10 @@ class LedgerView:
         found = self._located(key)
         return None if found is None else found[1]
 
+    def locate(self, key: str) -> tuple[int, Entry] | None:
+        """A state key's latest entry and its index, proved (None: proved absent)."""
+        return self._located(key)
+
     def latest_index(self, key: str) -> int | None:
         """The log index of ``key``'s latest entry (a new entry's ``prev``), proved."""
         found = self._located(key)
