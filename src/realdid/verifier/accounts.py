@@ -103,6 +103,13 @@ class AccountStore:
                 )
         return self.get(int(account_id)), created
 
+    def find(self, pseudonym: bytes) -> Account | None:
+        with db.read(self.engine) as conn:
+            row = conn.execute(
+                select(_accounts.c.id).where(_accounts.c.pseudonym == pseudonym)
+            ).first()
+        return None if row is None else self.get(int(row.id))
+
     def get(self, account_id: int) -> Account:
         with db.read(self.engine) as conn:
             row = conn.execute(select(_accounts).where(_accounts.c.id == account_id)).first()

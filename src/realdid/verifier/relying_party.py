@@ -95,25 +95,33 @@ class RelyingParty:
         self.nonces.remember(request)
         return request
 
-    def verify(self, presentation: bytes) -> VerifiedPresentation:
-        """Check an answer to one of this service's pending requests, then use up its nonce."""
+    def _check(self, presentation: bytes) -> VerifiedPresentation:
+        """Verify an answer to a pending request of this service; changes nothing."""
         document = PresentationDocument.parse(presentation)
-        now = int(self.clock())
-        request = self.nonces.pending(document.proof.challenge, now)
+        request = self.nonces.pending(document.proof.challenge, int(self.clock()))
         if request.service != self.did:
             raise VerificationError("presentation: for another service")
         permissions = self.view.service(self.did).permissions
         if permissions.escrow == "required" and not request.escrow:
             raise InvalidArgumentError("this service's registration requires escrow")
-        verified = check_answer(request, presentation, self.view)
-        self.nonces.consume(request.nonce, now)
+        return check_answer(request, presentation, self.view)
+
+    def verify(self, presentation: bytes) -> VerifiedPresentation:
+        """Check an answer to one of this service's pending requests, then use up its nonce."""
+        verified = self._check(presentation)
+        self.nonces.consume(verified.request.nonce, int(self.clock()))
         return verified
 
     def sign_in(self, presentation: bytes) -> SignIn:
-        """Register or log in: the pseudonym is the account; a banned one is refused."""
-        verified = self.verify(presentation)
+        """Register or log in: the pseudonym is the account; a banned one is refused
+        before anything is recorded (not even the nonce is used up)."""
+        verified = self._check(presentation)
         if verified.pseudonym is None:
             raise InvalidArgumentError("sign-in: the request did not ask for a pseudonym")
+        known = self.accounts.find(verified.pseudonym)
+        if known is not None and known.banned:
+            raise RevokedError("account: banned from this service")
+        self.nonces.consume(verified.request.nonce, int(self.clock()))
         evidence = None
         if verified.escrow is not None:
             evidence = (verified.request.encode(), presentation)
