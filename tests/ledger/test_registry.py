@@ -22,6 +22,11 @@ from realdid.ledger.registry import Registry
 from realdid.ledger.smt import SmtProof, verify_lookup
 
 
+def _share(index: int) -> bytes:
+    """A well-formed share's bytes for trustee ``index`` (the registry reads only the index)."""
+    return index.to_bytes(2, "big") + bytes(112)
+
+
 def _registry() -> Registry:
     r = Registry()
     r.replay(list(ledger_world().setup))
@@ -248,9 +253,16 @@ def test_openings_by_courts_and_trustees() -> None:
     )
     r.apply(request)
     index = r.size - 1
+    _refused(  # a share that names another trustee's index
+        r,
+        w.trustees[0].sign(
+            EntryType.OPENING_SHARE, {"request": index, "share": b64url(_share(2))}, T0
+        ),
+        InvalidArgumentError,
+    )
     r.apply(
         w.trustees[0].sign(
-            EntryType.OPENING_SHARE, {"request": index, "share": b64url(bytes(114))}, T0
+            EntryType.OPENING_SHARE, {"request": index, "share": b64url(_share(1))}, T0
         )
     )
     _refused(
@@ -334,10 +346,10 @@ def test_events_appear_once() -> None:
             with pytest.raises(RealDIDError):
                 r.check(edited)
     _refused(r, w.court.sign(EntryType.OPENING_REQUEST, body, T0 + 1, 0), InvalidArgumentError)
-    share = {"request": index, "share": b64url(bytes(114))}
+    share = {"request": index, "share": b64url(_share(1))}
     r.apply(w.trustees[0].sign(EntryType.OPENING_SHARE, share, T0))
     _refused(r, w.trustees[0].sign(EntryType.OPENING_SHARE, share, T0 + 1), InvalidArgumentError)
-    r.apply(w.trustees[1].sign(EntryType.OPENING_SHARE, share, T0))
+    r.apply(w.trustees[1].sign(EntryType.OPENING_SHARE, dict(share, share=b64url(_share(2))), T0))
 
 
 def test_a_retired_issuer_key_or_did_stays_retired() -> None:

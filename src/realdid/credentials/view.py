@@ -249,6 +249,6 @@ class LedgerView:
 
     def entry(self, index: int) -> Entry:
         """Entry ``index``, proved included (e.g. an opening request)."""
-        if self._size < 0:
+        if index >= self._size:  # newer than the trusted checkpoint: move to the latest
             self.refresh()
         return self.client.entry(index)

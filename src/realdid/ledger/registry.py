@@ -277,6 +277,9 @@ class Registry:
                     raise InvalidArgumentError("opening.share: no such opening request")
                 if (body.request, who.did) in self.shares:
                     raise InvalidArgumentError("opening.share: this trustee already answered")
+                index = next(m.index for m in self.trustees.members if m.did == who.did)
+                if int.from_bytes(unb64url(body.share, "share")[:2], "big") != index:
+                    raise InvalidArgumentError("opening.share: the share names another trustee")
 
     def _check_service(self, body: ServiceBody) -> None:
         member = self.institutions.get(body.service)
