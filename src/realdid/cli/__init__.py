@@ -14,9 +14,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
-app.command(name="demo", help="Walk through issuance and two service logins on embedded defaults.")(
-    demo.run
-)
+app.command(
+    name="demo", help="Run the national story on embedded defaults, printing what each party saw."
+)(demo.run)
 
 
 app.add_typer(ledger.app, name="ledger")

@@ -1,152 +1,403 @@
-"""``realdid demo``: the promise in one walk-through, on embedded defaults.
+"""``realdid demo``: the national story on embedded defaults, printing what each party saw.
 
-An issuer key; a holder who commits to a secret (and a nym secret) that the
-issuer never sees and receives a blind signature on a ten-attribute
-identity credential; presentations to two services, each seeing only what
-it asked for plus a pseudonym that is stable for it and different for the
-other.
+Every party is the real library on its own SQLite database in a temporary
+directory; the ledger is the embedded log, cosigned by the five trustees'
+witnesses. Anonymous at the front desk, real name at the back end:
+services see proofs and pseudonyms, the authority sees who enrolled, and
+only a lawful opening, public on the ledger, connects the two.
 """
 
 from __future__ import annotations
 
-import secrets
+import datetime
+import json
+import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
 
-from realdid.cli._demo_accountable import accountable_walk_through
+from realdid.authority.population import Person, generate, resident_id
 from realdid.cli._terminal import Terminal
-from realdid.crypto import BLS12_381_SHA_256, bbs, nym
-from realdid.crypto.randomness import random_scalar_octets
-from realdid.errors import RealDIDError
+from realdid.credentials.exchange import VerifiedPresentation
+from realdid.credentials.request import CredentialQuery, Predicate
+from realdid.credentials.schemas import BADGE, CREDIT, IDENTITY, MEDICAL
+from realdid.errors import InvalidArgumentError, PermissionDeniedError, RevokedError, StatementError
+from realdid.ledger.entries import EntryType, b64url, decode_entry
+from realdid.sandbox import ORIGIN, Nation, build_nation
+from realdid.trustee.opening import combine, file_opening_request
+from realdid.wallet.wallet import Wallet
 
 __all__ = ["run"]
 
 T = TypeVar("T")
-
-#: Signer-known attributes of the demo identity credential, in schema order.
-ATTRIBUTES: tuple[tuple[str, str], ...] = (
-    ("credential_type", "RealDIDIdentity/v1"),
-    ("name", "Li Hua"),
-    ("resident_id", "110105199003074536"),
-    ("birth_date", "1990-03-07"),
-    ("sex", "F"),
-    ("region", "Beijing"),
-    ("nationality", "CN"),
-    ("verified_resident", "true"),
-    ("valid_until", "2026-12-24"),
+TODAY = datetime.date(2026, 11, 24)
+ALICE = Person(
+    resident_id("110105", datetime.date(1990, 3, 7), 452),
+    "李华",
+    datetime.date(1990, 3, 7),
+    "F",
+    "Beijing Chaoyang",
 )
-#: Fixed per schema and epoch: the same for every citizen, so it cannot tag anyone.
-HEADER = b"realdid:identity:v1:epoch:2026-11"
-NYM_COUNT = 1
+BOB = Person(
+    resident_id("310104", datetime.date(2010, 6, 1), 137),
+    "王小明",
+    datetime.date(2010, 6, 1),
+    "M",
+    "Shanghai Xuhui",
+)
+CAROL = Person(
+    resident_id("440305", datetime.date(1985, 1, 9), 226),
+    "陈静",
+    datetime.date(1985, 1, 9),
+    "F",
+    "Shenzhen Nanshan",
+)
+ADULT = Predicate(attribute="birth_date", lte=TODAY.replace(year=TODAY.year - 18).isoformat())
+IDENTITY_ONLY = CredentialQuery(id="identity", schema_id=IDENTITY.schema_id)
 
 
-@dataclass(frozen=True)
-class Service:
-    context_id: bytes
-    label: str
-    asks_for: tuple[str, ...]
-
-
-def _timed(fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, float]:
+def _timed(fn: Callable[[], T]) -> tuple[T, float]:
     start = time.perf_counter()
-    result = fn(*args, **kwargs)
+    result = fn()
     return result, (time.perf_counter() - start) * 1000
 
 
+def _short(data: bytes) -> str:
+    return b64url(data)[:22] + "…"
+
+
+def _text(value: object) -> str:
+    return b64url(value) if isinstance(value, bytes) else str(value)
+
+
+def _saw(
+    term: Terminal, who: str, seen: VerifiedPresentation, extra: list[tuple[str, str]]
+) -> None:
+    rows = []
+    for query in seen.request.credentials:
+        values = seen.disclosed[query.id]
+        shown = ", ".join(f"{k} = {_text(v)}" for k, v in values.items()) or "nothing disclosed"
+        rows.append((query.id, shown))
+        rows.append(("", f"proved valid on {seen.request.valid_on} (expiry not revealed)"))
+        for p in query.predicates:
+            rows.append(("", f"proved {p.attribute} <= {p.lte} (value not revealed)"))
+    rows.append(("pseudonym", "none" if seen.pseudonym is None else _short(seen.pseudonym)))
+    rows.append(("escrow", "sealed for the trustees" if seen.escrow else "none"))
+    term.table(f"what {who} saw", rows + extra)
+
+
 def run() -> None:
-    """Issue a credential blindly and present it to two services (one of them twice)."""
+    """Run the whole story and print what each party saw."""
     term = Terminal()
-    try:
-        _walk_through(term)
-        accountable_walk_through(term)
-    except RealDIDError as exc:  # a failure here is a bug; say so plainly
-        term.abort(f"the walk-through failed: {exc}")
+    with tempfile.TemporaryDirectory(prefix="realdid-demo-") as tmp:
+        root = Path(tmp)
+        nation, ms = _timed(
+            lambda: build_nation(
+                lambda name: f"sqlite:///{root / name}.db",
+                [*generate(200, today=TODAY), ALICE, BOB, CAROL],
+            )
+        )
+        _setup(term, nation, ms)
+        wallets = _enrollment(term, nation)
+        _forums(term, nation, wallets[ALICE.name])
+        _sector(term, nation, wallets[ALICE.name])
+        _refusals(term, nation, wallets)
+        _opening(term, nation)
+        _new_epoch(term, nation, wallets)
 
 
-def _walk_through(term: Terminal) -> None:
-    suite = BLS12_381_SHA_256
-    names = [name for name, _ in ATTRIBUTES]
-    messages = [value.encode() for _, value in ATTRIBUTES]
-
-    term.heading("1. The identity authority's key")
-    sk = bbs.key_gen(secrets.token_bytes(32), b"realdid-demo-authority", ciphersuite=suite)
-    pk = bbs.sk_to_pk(sk)
-    term.table("authority", [("public key (G2)", pk.hex()[:48] + "…"), ("suite", suite.name)])
-
-    term.heading("2. Blind issuance")
-    holder_secret = secrets.token_bytes(32)
-    prover_nyms = [random_scalar_octets() for _ in range(NYM_COUNT)]
-    (commitment, prover_blind), t_commit = _timed(
-        nym.commit_with_nym, [holder_secret], prover_nyms, ciphersuite=suite
+def _setup(term: Terminal, nation: Nation, ms: float) -> None:
+    term.heading("The nation, on embedded defaults")
+    trustees = nation.view().trustees()
+    term.table(
+        "set up",
+        [
+            (
+                "ledger",
+                f"{ORIGIN}: {nation.ledger.log.store.size()} entries, cosigned by "
+                f"{len(nation.ledger.witnesses)} witnesses (quorum {nation.ledger.quorum})",
+            ),
+            ("institutions", ", ".join(sorted(nation.institutions))),
+            (
+                "trustees",
+                f"{len(trustees.members)} (any {trustees.threshold} can open; the key "
+                "came from a distributed ceremony whose transcript is on the ledger)",
+            ),
+            ("population", f"{nation.authority.registry.count()} citizens in the registry"),
+            ("time", f"{ms:.0f} ms, every party on its own SQLite database"),
+        ],
     )
-    entropy = random_scalar_octets()
-    signature, t_sign = _timed(
-        nym.blind_sign_with_nym,
-        sk, pk, commitment, NYM_COUNT, entropy, HEADER, messages, ciphersuite=suite,
-    )  # fmt: skip
-    nym_secrets, t_finalize = _timed(
-        nym.verify_finalize_with_nym,
-        pk, signature, HEADER, messages, [holder_secret], prover_nyms, entropy, prover_blind,
-        ciphersuite=suite,
-    )  # fmt: skip
+
+
+def _enrollment(term: Terminal, nation: Nation) -> dict[str, Wallet]:
+    term.heading("1. Enrollment at the identity authority")
+    wallets = {}
+    for person in (ALICE, BOB, CAROL):
+        wallet, ms = _timed(partial(nation.enroll, person))
+        wallets[person.name] = wallet
+    held = wallets[ALICE.name].held()[0]
     term.table(
         "what the authority saw",
         [
-            *((name, value) for name, value in ATTRIBUTES),
-            ("holder secret", "— (only a hiding commitment)"),
-            ("nym secret", "— (holder part hidden; it added its own entropy)"),
-            ("commitment", f"{len(commitment)} bytes, made in {t_commit:.1f} ms"),
-            ("blind signature", f"{len(signature)} bytes, signed in {t_sign:.1f} ms"),
+            (
+                "citizen",
+                f"{ALICE.name}, {ALICE.resident_id} (checked against the registry "
+                "with a one-time activation code)",
+            ),
+            ("holder secret", "only a hiding commitment (it signed blindly)"),
+            ("escrow handle", "a random value it indexes as handle·Q -> citizen"),
+            ("time", f"{ms:.0f} ms per enrollment (code, blind issuance, index)"),
         ],
     )
-    term.note(
-        f"The wallet verified the signature against the authority's key in {t_finalize:.1f} ms "
-        f"and now holds {len(ATTRIBUTES) + 2} signed values (9 attributes, holder secret, "
-        "nym secret)."
+    term.table(
+        "what Alice's wallet holds",
+        [
+            ("credential", f"{held.schema.schema_id}, {len(held.schema.attributes)} attributes"),
+            ("checked", f"signature against {held.key_id}, read from the ledger with proofs"),
+            ("secrets", "holder secret and nym part derived from her recovery secret"),
+        ],
     )
+    return wallets
 
-    services = (
-        Service(b"did:realdid:svc:forum-a", "Forum A", ("verified_resident",)),
-        Service(b"did:realdid:svc:shop-b", "Shop B", ("region", "nationality")),
-    )
-    pseudonyms: dict[str, list[bytes]] = {}
-    term.heading("3. Presentations")
-    for service, visit in ((services[0], 1), (services[1], 1), (services[0], 2)):
-        nonce = secrets.token_bytes(32)
-        disclosed = sorted(names.index(name) for name in service.asks_for)
-        (proof, pseudonym), t_prove = _timed(
-            nym.proof_gen_with_nym,
-            pk, signature, HEADER, nonce, nym_secrets, service.context_id, messages,
-            [holder_secret], disclosed, (), prover_blind, ciphersuite=suite,
-        )  # fmt: skip
-        _, t_verify = _timed(
-            nym.proof_verify_with_nym,
-            pk, proof, HEADER, nonce, pseudonym, service.context_id, NYM_COUNT, len(messages),
-            [messages[i] for i in disclosed], (), disclosed, (), ciphersuite=suite,
-        )  # fmt: skip
-        pseudonyms.setdefault(service.label, []).append(pseudonym)
-        term.table(
-            f"what {service.label} saw (visit {visit})",
+
+def _forums(term: Terminal, nation: Nation, alice: Wallet) -> None:
+    term.heading("2. Registration at two forums")
+    nyms = {}
+    for key in ("forum-a", "forum-b"):
+        forum = nation.services[key]
+        request = forum.request(
+            [IDENTITY_ONLY.model_copy(update={"predicates": (ADULT,)})], purpose="registration"
+        )
+        answer, t_prove = _timed(partial(alice.present, request))
+        signed, t_verify = _timed(partial(forum.sign_in, answer))
+        nyms[key] = signed.account.pseudonym
+        _saw(
+            term,
+            nation.view().service(forum.did).name,
+            signed.presentation,
             [
-                *((names[i], messages[i].decode()) for i in disclosed),
-                ("pseudonym", pseudonym.hex()[:32] + "…"),
-                ("proof", f"{len(proof)} bytes"),
-                ("time", f"prove {t_prove:.1f} ms, verify {t_verify:.1f} ms"),
-                ("everything else", "hidden (name, id number, birth date, expiry, secrets)"),
+                ("account", f"#{signed.account.id} (new)"),
+                (
+                    "cost",
+                    f"prove {t_prove:.0f} ms, verify {t_verify:.0f} ms with ledger reads, "
+                    f"{len(answer)} bytes",
+                ),
             ],
         )
-
-    a1, a2 = pseudonyms["Forum A"]
-    (b1,) = pseudonyms["Shop B"]
-    term.heading("4. What the pseudonyms show")
+    forum = nation.services["forum-a"]
+    request = forum.request(
+        [IDENTITY_ONLY.model_copy(update={"predicates": (ADULT,)})], purpose="login"
+    )
+    again = forum.sign_in(alice.present(request))
     term.table(
         "pseudonyms",
         [
-            ("Forum A, visit 1 == visit 2", "yes" if a1 == a2 else "NO (bug)"),
-            ("Forum A != Shop B", "yes" if a1 != b1 else "NO (bug)"),
+            ("Forum A != Forum B", "yes" if nyms["forum-a"] != nyms["forum-b"] else "NO"),
+            (
+                "Forum A, second visit",
+                f"account #{again.account.id}, the same one"
+                if not again.created
+                else "a NEW account (wrong)",
+            ),
         ],
     )
-    if a1 != a2 or a1 == b1:
-        term.abort("pseudonym properties did not hold")
+
+
+def _sector(term: Terminal, nation: Nation, alice: Wallet) -> None:
+    term.heading("3. Sector credentials, bound to the same holder")
+    hospital, bank = nation.issuers["hospital-1"], nation.issuers["bank-1"]
+    hospital.add_record(
+        ALICE.resident_id,
+        {"blood_type": "AB+", "allergies": "penicillin", "chronic_conditions": "asthma"},
+    )
+    bank.add_record(ALICE.resident_id, {"credit_standing": "good", "credit_limit": 200_000})
+    nation.obtain(alice, "hospital-1")
+    nation.obtain(alice, "bank-1")
+    alice.accept(
+        nation.authority.issue_badge(alice.apply(nation.authority.badge_request(), BADGE.schema_id))
+    )
+    care = nation.services["hospital-1"]
+    seen = care.sign_in(
+        alice.present(
+            care.request(
+                [
+                    IDENTITY_ONLY,
+                    CredentialQuery(
+                        id="medical",
+                        schema_id=MEDICAL.schema_id,
+                        disclose=("blood_type", "allergies"),
+                    ),
+                ],
+                purpose="care",
+            )
+        )
+    ).presentation
+    _saw(term, "the hospital", seen, [("finances", "not asked, not proved, not sent")])
+    rp = nation.services["bank-1"]
+    queries = [
+        IDENTITY_ONLY,
+        CredentialQuery(id="credit", schema_id=CREDIT.schema_id, disclose=("credit_standing",)),
+    ]
+    account = rp.sign_in(alice.present(rp.request(queries, purpose="account")))
+    transfer = json.dumps({"to": "CN12 3456", "amount": "50000.00", "currency": "CNY"}).encode()
+    rp.confirm(
+        account.account, transfer, alice.present(rp.step_up(transfer, queries, purpose="transfer"))
+    )
+    _saw(
+        term,
+        "the bank",
+        account.presentation,
+        [
+            ("transfer 50,000 CNY", "approved with a fresh presentation bound to its digest"),
+        ],
+    )
+    platform = nation.services["influencer-1"]
+    seen = platform.sign_in(
+        alice.present(
+            platform.request(
+                [
+                    IDENTITY_ONLY.model_copy(update={"disclose": ("name",)}),
+                    CredentialQuery(id="badge", schema_id=BADGE.schema_id, disclose=("badge",)),
+                ],
+                purpose="verified-profile",
+            )
+        )
+    ).presentation
+    _saw(term, "the influencer platform", seen, [])
+
+
+def _refusals(term: Terminal, nation: Nation, wallets: dict[str, Wallet]) -> None:
+    term.heading("4. Refusals")
+    site = nation.services["adults-1"]
+    request = site.request(
+        [IDENTITY_ONLY.model_copy(update={"predicates": (ADULT,)})], purpose="registration"
+    )
+    try:
+        wallets[BOB.name].present(request)
+        bob = "sent a proof (wrong)"
+    except StatementError:
+        bob = "his wallet cannot prove it, so it sends nothing"
+    forum = nation.services["forum-a"]
+    honest = forum.request([IDENTITY_ONLY], purpose="login")
+    greedy = honest.model_copy(
+        update={"credentials": (IDENTITY_ONLY.model_copy(update={"disclose": ("name",)}),)}
+    )
+    try:
+        wallets[ALICE.name].consent(greedy)
+        alice = "consented (wrong)"
+    except PermissionDeniedError as exc:
+        alice = f"refused: {exc}"
+    term.table(
+        "what the adults-only site saw",
+        [
+            ("Bob, 16", bob),
+            ("the site", f"{site.accounts.count()} accounts, no answer, no age"),
+        ],
+    )
+    term.table("a forum asking for Alice's name", [("her wallet", alice)])
+
+
+def _opening(term: Terminal, nation: Nation) -> None:
+    term.heading("5. A lawful opening")
+    forum = nation.services["forum-a"]
+    evidence = forum.accounts.evidence(1)[0]
+    index = file_opening_request(
+        nation.court,
+        nation.ledger,
+        case="2026-CR-0815",
+        warrant=b"warrant",
+        service=forum.did,
+        evidence=evidence,
+        clock=nation.clock,
+    )
+    shares = [t.approve(t.review(index)) for t in nation.trustees[:2]]
+    try:
+        combine(nation.view(), index, shares)
+        two = "opened (wrong)"
+    except InvalidArgumentError:
+        two = "refused: not enough shares"
+    shares.append(nation.trustees[2].approve(nation.trustees[2].review(index)))
+    person = nation.authority.identify(combine(nation.view(), index, shares))
+    store = nation.ledger.log.store
+    entries = [decode_entry(e) for e in store.entries(0, store.size())]
+    openings = [e for e in entries if e.type is EntryType.OPENING_REQUEST]
+    share_count = sum(e.type is EntryType.OPENING_SHARE for e in entries)
+    everything = b"".join(store.entries(0, store.size()))
+    leaked = any(s.encode() in everything for s in (person.name, person.resident_id))
+    term.table(
+        "the opening",
+        [
+            ("court", "filed case 2026-CR-0815 for a Forum A account (warrant digest only)"),
+            ("trustees", "each checked the presentation and that the ciphertext names Forum A"),
+            ("with two trustees", two),
+            ("with three", "handle·Q, which only the authority can map"),
+            ("authority's index says", person.name),
+        ],
+    )
+    term.table(
+        "what the ledger shows",
+        [
+            (
+                "openings",
+                f"{len(openings)}: "
+                + ", ".join(f"{e.body['case']} at {e.body['service']}" for e in openings),
+            ),
+            ("shares", f"{share_count} published, each with its proof"),
+            (
+                "whom it named",
+                "nowhere: no name, no resident id, no citizen record"
+                if not leaked
+                else "LEAKED (wrong)",
+            ),
+        ],
+    )
+
+
+def _new_epoch(term: Terminal, nation: Nation, wallets: dict[str, Wallet]) -> None:
+    term.heading("6. A new epoch")
+    nation.clock.advance(30)
+    epoch = nation.authority.start_epoch()
+    nation.authority.revoke(CAROL.resident_id)
+    alice = wallets[ALICE.name]
+    alice.view.refresh()
+    alice.accept(
+        nation.authority.renew(alice.apply(nation.authority.renewal_request(), IDENTITY.schema_id))
+    )
+    forum = nation.services["forum-a"]
+    forum.view.refresh()
+    again = forum.sign_in(
+        alice.present(
+            forum.request(
+                [IDENTITY_ONLY.model_copy(update={"predicates": (ADULT,)})], purpose="login"
+            )
+        )
+    )
+    carol = wallets[CAROL.name]
+    carol.view.refresh()
+    try:
+        nation.authority.renew(carol.apply(nation.authority.renewal_request(), IDENTITY.schema_id))
+        refused = "renewed (wrong)"
+    except RevokedError:
+        refused = "refused: revoked citizens are not renewed"
+    nation.clock.advance(10)
+    bob = wallets[BOB.name]
+    bob.view.refresh()
+    try:
+        bob.present(forum.request([IDENTITY_ONLY], purpose="login"))
+        expired = "presented (wrong)"
+    except StatementError:
+        expired = "his wallet cannot prove 'valid today'; nothing is sent, no date revealed"
+    term.table(
+        f"epoch {epoch}",
+        [
+            (
+                "Alice renews",
+                f"same pseudonym at Forum A: account #{again.account.id}"
+                f"{' (the same)' if not again.created else ' (NEW: wrong)'}",
+            ),
+            ("Carol", refused),
+            ("Bob, not renewed, day 40", expired),
+        ],
+    )
