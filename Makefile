@@ -23,6 +23,7 @@ bench: $(STAMP) $(NODE_STAMP)
 	$(PY) bench/bench_bbs.py
 	$(PY) bench/bench_presentation.py
 	$(PY) bench/bench_ledger.py
+	$(PY) bench/bench_parties.py
 
 fmt: $(STAMP)
 	$(VENV)/bin/ruff format src tests bench tools

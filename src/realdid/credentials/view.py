@@ -241,9 +241,9 @@ class LedgerView:
             epoch = self.epoch().epoch
         if epoch not in self._range_params:
             body = next((e for e in self.epochs() if e.epoch == epoch), None)
-            if body is None or body.range_params is None:
+            decoded = None if body is None else body.decoded_range_params()
+            if decoded is None:
                 raise NotFoundError(f"epoch {epoch}: no range parameters published")
-            decoded = RangeParams.decode(unb64url(body.range_params, "range params"))
             self._range_params[epoch] = decoded
         return self._range_params[epoch]
 

@@ -263,6 +263,7 @@ class Registry:
                     datetime.date.fromisoformat(body.starts)
                 except ValueError:
                     raise InvalidArgumentError("epoch: not a date") from None
+                body.decoded_range_params()  # every point on the curve, in the subgroup
             case RetireBody():
                 self._check_retire(body, who)
             case OpeningRequestBody():
