@@ -298,6 +298,7 @@ def renewal_and_expiry(story: Story) -> None:
     alice, carol, dave = (story.wallets[p.name] for p in (ALICE, CAROL, DAVE))
     n.clock.advance(30)
     n.authority.start_epoch()
+    assert n.view().epoch().reenrollments == 0  # counted in public, never named
     n.authority.revoke(CAROL.resident_id)
     for wallet in (alice, carol):
         wallet.view.refresh()

@@ -81,6 +81,7 @@ def test_a_wallet_unlocks_from_disk_and_a_restored_one_keeps_its_pseudonyms(
     fresh = nation.enroll(person)
     other = forum.sign_in(fresh.present(forum.request([_adult(nation)], purpose="login")))
     assert other.created
+    assert nation.authority.registry.reenrollments(nation.view().epoch().epoch) >= 1
 
 
 def test_requests_beyond_the_registration_are_refused_with_the_reason(
@@ -145,3 +146,7 @@ def test_a_credential_that_was_not_asked_for_or_was_altered_is_refused(
         stranger.accept(issued)
     wallet.accept(issued)
     assert len(wallet.credentials) == 1
+    (document,) = wallet.documents()
+    assert document["type"] == ["VerifiableCredential", "RealDIDCredential"]
+    assert document["credentialSubject"]["resident_id"] == person.resident_id
+    assert document["proof"]["verificationMethod"] == issued.key_id

@@ -124,6 +124,7 @@ class Authority:
             "epoch": number,
             "starts": (starts or self._today()).isoformat(),
             "range_params": b64url(generate_range_params(256, 2).encode()),
+            "reenrollments": self.registry.reenrollments(current.epoch),
         }
         self._write(EntryType.EPOCH, body, "epoch")
         return number

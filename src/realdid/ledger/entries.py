@@ -296,6 +296,9 @@ class EpochBody(_Strict):
     epoch: Annotated[int, Field(ge=0, lt=2**32)]
     starts: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
     range_params: Annotated[str, Field(max_length=100_000)] | None = None
+    #: How many citizens enrolled again (lost their recovery secret, so got new
+    #: pseudonyms) during the previous epoch: counted in public, never named.
+    reenrollments: Annotated[int, Field(ge=0, lt=2**53)] | None = None
 
     @field_validator("range_params")
     @classmethod

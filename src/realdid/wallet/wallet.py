@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from realdid.credentials.exchange import HeldCredential, answer
 from realdid.credentials.issuance import (
@@ -32,7 +33,7 @@ from realdid.credentials.issuance import (
 )
 from realdid.credentials.request import PresentationRequest, check_permissions
 from realdid.credentials.schemas import IDENTITY
-from realdid.credentials.vc import values_from_json
+from realdid.credentials.vc import credential_document, values_from_json
 from realdid.credentials.view import LedgerView
 from realdid.crypto.credential import (
     commit_for_issuance,
@@ -76,6 +77,7 @@ class _Stored:
     signature: str
     blind: str
     nym_entropy: str | None
+    issued_on: str
 
 
 @dataclass
@@ -215,6 +217,7 @@ class Wallet:
             issued.signature,
             pending["blind"],
             issued.nym_entropy,
+            issued.issued_on,
         )
         held = self._rebuild(stored)  # verifies the signature
         del self.pending[pending_key]
@@ -242,6 +245,24 @@ class Wallet:
             unb64url(stored.blind, "blind"),
         )
         return HeldCredential(credential, stored.key_id, stored.issuer, entropy)
+
+    def documents(self) -> list[dict[str, Any]]:
+        """Every credential as W3C VC Data Model 2.0 JSON (for display and export; the
+        secrets that make it presentable stay in the sealed state)."""
+        out = []
+        for stored, held in zip(self.credentials, self.held(), strict=True):
+            out.append(
+                credential_document(
+                    held.schema,
+                    held.credential.values,
+                    issuer=stored.issuer,
+                    key_id=stored.key_id,
+                    epoch=stored.epoch,
+                    signature=unb64url(stored.signature, "signature"),
+                    issued_on=datetime.date.fromisoformat(stored.issued_on),
+                )
+            )
+        return out
 
     def held(self) -> list[HeldCredential]:
         if not self._held:
