@@ -26,7 +26,7 @@ from typing import Any
 
 from realdid import db
 from realdid.authority.authority import Authority
-from realdid.authority.population import Person
+from realdid.authority.population import Person, resident_id
 from realdid.authority.registry import CitizenRegistry
 from realdid.credentials.issuing import IssuerKeyring
 from realdid.credentials.nonces import NonceStore
@@ -46,10 +46,22 @@ from realdid.verifier.accounts import AccountStore
 from realdid.verifier.relying_party import RelyingParty
 from realdid.wallet.wallet import Wallet
 
-__all__ = ["ORIGIN", "Clock", "Nation", "build_nation"]
+__all__ = ["ALICE", "BOB", "CAROL", "DAVE", "ORIGIN", "Clock", "Nation", "build_nation"]
 
 ORIGIN = "ledger.realdid.example/national/v1"
 START = datetime.datetime(2026, 11, 24, 9, 0, tzinfo=datetime.UTC)
+
+
+def _person(name: str, born: datetime.date, sex: str, region: str, code: str) -> Person:
+    return Person(resident_id(code, born, 452 if sex == "F" else 137), name, born, sex, region)
+
+
+#: The story's cast (the demo and the story test): an adult, a 16-year-old on the
+#: story's first day, a citizen who will be revoked, one who will not renew.
+ALICE = _person("李华", datetime.date(1990, 3, 7), "F", "Beijing Chaoyang", "110105")
+BOB = _person("王小明", datetime.date(2010, 6, 1), "M", "Shanghai Xuhui", "310104")
+CAROL = _person("陈静", datetime.date(1985, 1, 9), "F", "Shenzhen Nanshan", "440305")
+DAVE = _person("刘强", datetime.date(1970, 8, 15), "M", "Chengdu Wuhou", "510107")
 
 
 @dataclass

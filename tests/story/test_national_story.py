@@ -34,7 +34,7 @@ from pathlib import Path
 import pytest
 from tools.postgres import fresh_database, postgres_server
 
-from realdid.authority.population import Person, generate, resident_id
+from realdid.authority.population import generate
 from realdid.credentials.request import CredentialQuery, Predicate, PresentationRequest
 from realdid.credentials.schemas import BADGE, CREDIT, IDENTITY, MEDICAL
 from realdid.crypto.groups import escrow_base
@@ -50,21 +50,13 @@ from realdid.errors import (
     VerificationError,
 )
 from realdid.ledger.entries import EntryType, OpeningShareBody, b64url, decode_entry
-from realdid.sandbox import Nation, build_nation
+from realdid.sandbox import ALICE, BOB, CAROL, DAVE, Nation, build_nation
 from realdid.trustee.opening import BadShareError, combine, file_opening_request
 from realdid.wallet.wallet import Wallet
 
 TODAY = datetime.date(2026, 11, 24)
 
 
-def _person(name: str, born: datetime.date, sex: str, region: str, code: str) -> Person:
-    return Person(resident_id(code, born, 452 if sex == "F" else 137), name, born, sex, region)
-
-
-ALICE = _person("李华", datetime.date(1990, 3, 7), "F", "Beijing Chaoyang", "110105")
-BOB = _person("王小明", datetime.date(2010, 6, 1), "M", "Shanghai Xuhui", "310104")  # 16
-CAROL = _person("陈静", datetime.date(1985, 1, 9), "F", "Shenzhen Nanshan", "440305")
-DAVE = _person("刘强", datetime.date(1970, 8, 15), "M", "Chengdu Wuhou", "510107")
 ADULT = Predicate(attribute="birth_date", lte=TODAY.replace(year=TODAY.year - 18).isoformat())
 
 

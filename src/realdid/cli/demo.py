@@ -18,14 +18,14 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from realdid.authority.population import Person, generate, resident_id
+from realdid.authority.population import generate
 from realdid.cli._terminal import Terminal
 from realdid.credentials.exchange import VerifiedPresentation
 from realdid.credentials.request import CredentialQuery, Predicate
 from realdid.credentials.schemas import BADGE, CREDIT, IDENTITY, MEDICAL
 from realdid.errors import InvalidArgumentError, PermissionDeniedError, RevokedError, StatementError
 from realdid.ledger.entries import EntryType, b64url, decode_entry
-from realdid.sandbox import ORIGIN, Nation, build_nation
+from realdid.sandbox import ALICE, BOB, CAROL, ORIGIN, Nation, build_nation
 from realdid.trustee.opening import combine, file_opening_request
 from realdid.wallet.wallet import Wallet
 
@@ -33,27 +33,6 @@ __all__ = ["run"]
 
 T = TypeVar("T")
 TODAY = datetime.date(2026, 11, 24)
-ALICE = Person(
-    resident_id("110105", datetime.date(1990, 3, 7), 452),
-    "李华",
-    datetime.date(1990, 3, 7),
-    "F",
-    "Beijing Chaoyang",
-)
-BOB = Person(
-    resident_id("310104", datetime.date(2010, 6, 1), 137),
-    "王小明",
-    datetime.date(2010, 6, 1),
-    "M",
-    "Shanghai Xuhui",
-)
-CAROL = Person(
-    resident_id("440305", datetime.date(1985, 1, 9), 226),
-    "陈静",
-    datetime.date(1985, 1, 9),
-    "F",
-    "Shenzhen Nanshan",
-)
 ADULT = Predicate(attribute="birth_date", lte=TODAY.replace(year=TODAY.year - 18).isoformat())
 IDENTITY_ONLY = CredentialQuery(id="identity", schema_id=IDENTITY.schema_id)
 

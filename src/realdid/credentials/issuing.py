@@ -103,18 +103,15 @@ class IssuingDesk:
         ttl: int = 600,
     ) -> PresentationRequest:
         """Ask a wallet for a valid identity credential (disclosing ``disclose``)."""
-        now = int(self.clock())
-        request = PresentationRequest(
+        request = PresentationRequest.fresh(
             service=self.did,
             purpose=purpose,
-            nonce=b64url(secrets.token_bytes(16)),
-            valid_on=datetime.datetime.fromtimestamp(now, datetime.UTC).date().isoformat(),
-            expires_at=now + ttl,
-            pseudonym=False,
-            escrow=False,
             credentials=(
                 CredentialQuery(id="identity", schema_id=IDENTITY.schema_id, disclose=disclose),
             ),
+            now=int(self.clock()),
+            ttl=ttl,
+            pseudonym=False,
         )
         self.nonces.remember(request)
         return request

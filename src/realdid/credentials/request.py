@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Final, Literal
@@ -44,7 +45,7 @@ from realdid.crypto.presentation import (
 )
 from realdid.crypto.range_proof import RangeParams
 from realdid.errors import DecodeError, InvalidArgumentError, PermissionDeniedError
-from realdid.ledger.entries import DID_PATTERN, unb64url
+from realdid.ledger.entries import DID_PATTERN, b64url, unb64url
 
 __all__ = [
     "VALIDITY",
@@ -110,6 +111,32 @@ class PresentationRequest(_Strict):
         if v is not None and len(unb64url(v, "transaction")) != 32:
             raise ValueError("transaction: want a 32-byte digest")
         return v
+
+    @classmethod
+    def fresh(
+        cls,
+        *,
+        service: str,
+        purpose: str,
+        credentials: Sequence[CredentialQuery],
+        now: int,
+        ttl: int,
+        pseudonym: bool = True,
+        escrow: bool = False,
+        transaction: str | None = None,
+    ) -> PresentationRequest:
+        """A new request: a random 16-byte nonce, valid on today's date, expiring in ``ttl``."""
+        return cls(
+            service=service,
+            purpose=purpose,
+            nonce=b64url(secrets.token_bytes(16)),
+            valid_on=datetime.datetime.fromtimestamp(now, datetime.UTC).date().isoformat(),
+            expires_at=now + ttl,
+            pseudonym=pseudonym,
+            escrow=escrow,
+            transaction=transaction,
+            credentials=tuple(credentials),
+        )
 
     @classmethod
     def parse(cls, data: bytes | str) -> PresentationRequest:

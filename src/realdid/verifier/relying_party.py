@@ -17,9 +17,7 @@
 
 from __future__ import annotations
 
-import datetime
 import hashlib
-import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -79,17 +77,15 @@ class RelyingParty:
         service = self.view.service(self.did)
         if escrow is None:
             escrow = service.permissions.escrow == "required"
-        now = int(self.clock())
-        request = PresentationRequest(
+        request = PresentationRequest.fresh(
             service=self.did,
             purpose=purpose,
-            nonce=b64url(secrets.token_bytes(16)),
-            valid_on=datetime.datetime.fromtimestamp(now, datetime.UTC).date().isoformat(),
-            expires_at=now + ttl,
+            credentials=credentials,
+            now=int(self.clock()),
+            ttl=ttl,
             pseudonym=pseudonym,
             escrow=escrow,
             transaction=None if transaction is None else b64url(transaction_digest(transaction)),
-            credentials=tuple(credentials),
         )
         check_permissions(request, service)  # never ask what wallets must refuse
         self.nonces.remember(request)
