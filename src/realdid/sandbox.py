@@ -153,7 +153,7 @@ SERVICES: dict[str, tuple[Role, dict[str, Any]]] = {
     "authority": (
         Role.AUTHORITY,
         _permissions(
-            disclose={IDENTITY.schema_id: ["resident_id"]},
+            disclose={IDENTITY.schema_id: ["resident_id", "enrollment"]},
             pseudonym=False,
             purposes=["renewal", "badge"],
         ),

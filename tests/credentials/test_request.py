@@ -61,7 +61,7 @@ def test_vc_json_round_trips_every_kind() -> None:
     values: dict[str, AttributeValue] = {
         "escrow_handle": b"\x01" * 32, "name": "李华", "resident_id": "11010519491231002X",
         "birth_date": datetime.date(1990, 3, 7), "sex": "F", "region": "Beijing",
-        "nationality": "CN", "valid_until": datetime.date(2026, 12, 31),
+        "nationality": "CN", "enrollment": 1, "valid_until": datetime.date(2026, 12, 31),
     }  # fmt: skip
     assert values_from_json(IDENTITY, values_to_json(IDENTITY, values)) == values
     document = credential_document(

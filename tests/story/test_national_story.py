@@ -128,7 +128,7 @@ def enrollment(story: Story) -> None:
         )
         assert held.credential.values["resident_id"] == person.resident_id
         story.wallets[person.name] = wallet
-    with pytest.raises(RevokedError):  # a code works once
+    with pytest.raises(AuthenticationError):  # a code works once
         n.authority.enroll(
             story.wallets[ALICE.name].enrollment_request(ALICE.resident_id, ALICE.name, "ANYTHING")
         )

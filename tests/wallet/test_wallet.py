@@ -97,10 +97,17 @@ def test_requests_beyond_the_registration_are_refused_with_the_reason(
                                 disclose=("resident_id",)),
             )
         },
-        "may not ask about birth_date": {
+        "may not ask about enrollment": {
             "credentials": (
-                CredentialQuery(id="m", schema_id=MEDICAL.schema_id,
-                                predicates=(Predicate(attribute="birth_date", gte=1),)),
+                CredentialQuery(id="identity", schema_id=IDENTITY.schema_id,
+                                predicates=(Predicate(attribute="enrollment", gte=1),)),
+            )
+        },
+        # even a credential shown with nothing disclosed says "this holder is a patient"
+        "realdid:medical:v1: may not ask for this credential at all": {
+            "credentials": (
+                CredentialQuery(id="identity", schema_id=IDENTITY.schema_id),
+                CredentialQuery(id="medical", schema_id=MEDICAL.schema_id),
             )
         },
         "purpose 'marketing' is not registered": {"purpose": "marketing"},

@@ -39,13 +39,14 @@ from realdid.credentials.vc import values_to_json
 from realdid.credentials.view import LedgerView, LedgerWriter
 from realdid.crypto.credential import (
     AttributeValue,
+    check_commitment,
     derive_secret,
     issue_credential,
 )
 from realdid.crypto.escrow import handle_index_key
 from realdid.crypto.randomness import random_scalar_octets
 from realdid.crypto.range_proof import generate_range_params
-from realdid.errors import AuthenticationError, InvalidArgumentError, NotFoundError, RevokedError
+from realdid.errors import InvalidArgumentError, RevokedError
 from realdid.ledger.entries import EntryType, b64url, unb64url
 from realdid.ledger.identity import LedgerIdentity
 
@@ -141,7 +142,9 @@ class Authority:
                         hashlib.sha256).digest()  # fmt: skip
         return derive_secret(seed, b"nym-entropy")
 
-    def _identity_values(self, citizen: Citizen, handle: bytes) -> dict[str, AttributeValue]:
+    def _identity_values(
+        self, citizen: Citizen, handle: bytes, generation: int
+    ) -> dict[str, AttributeValue]:
         epoch = self.view.epoch()
         starts = datetime.date.fromisoformat(epoch.starts)
         p: Person = citizen.person
@@ -153,42 +156,43 @@ class Authority:
             "sex": p.sex,
             "region": p.region,
             "nationality": p.nationality,
+            "enrollment": generation,
             # the same for every credential of the epoch: it tells nobody when you enrolled
             "valid_until": starts + datetime.timedelta(days=EPOCH_DAYS + GRACE_DAYS),
         }
 
     def enroll(self, request: EnrollmentRequest) -> IssuedCredential:
-        """Check the citizen and the code, then issue the identity credential.
+        """Check the request and the code, then issue the identity credential.
 
-        1. The resident id must be in the registry — else the same
-           AuthenticationError as a wrong code (no oracle for who exists).
-        2. Sign on the commitment (its proof is checked first): a malformed
-           request fails here, before the code is touched.
-        3. Redeem the code; a wrong name counts as a wrong code.
-        4. Only then status: a revoked or deceased citizen gets RevokedError.
-        5. Assign the escrow handle, index handle·Q_esc, record the issuance.
+        1. The commitment decodes and its proof verifies (the same work for
+           everyone, before anything is looked up).
+        2. Redeem the code: unknown person, wrong name, no code, a used,
+           expired or locked code and a wrong code are one AuthenticationError
+           after the same scrypt work (no oracle for who exists or enrolled).
+        3. Only with the right code does status count: a revoked or deceased
+           citizen gets RevokedError.
+        4. Draw the escrow handle, record the enrollment (its generation goes
+           into the credential: only the latest enrollment renews) and index
+           handle·Q_esc; blind-sign.
         """
-        try:
-            citizen = self.registry.citizen(request.resident_id)
-        except NotFoundError:
-            raise AuthenticationError("enrollment: the details or the code do not match") from None
+        commitment = unb64url(request.commitment, "commitment")
+        check_commitment(IDENTITY, commitment)
+        self.registry.redeem_activation_code(
+            request.resident_id, request.name, request.activation_code, self._now()
+        )
+        citizen = self.registry.citizen(request.resident_id)
+        if citizen.status != "active":
+            raise RevokedError("citizen: not eligible for an identity credential")
         key_id = self._key()
         sk, pk = self.keyring.keys[key_id]
         epoch = self.view.epoch().epoch
+        rid = citizen.person.resident_id
         handle = random_scalar_octets()
-        values = self._identity_values(citizen, handle)
-        entropy = self.nym_entropy(citizen.person.resident_id)
-        commitment = unb64url(request.commitment, "commitment")
+        generation = self.registry.enroll(rid, handle, handle_index_key(handle), epoch)
+        values = self._identity_values(citizen, handle, generation)
+        entropy = self.nym_entropy(rid)
         signature = issue_credential(sk, pk, IDENTITY, epoch, values, commitment, entropy)
-        name_ok = hmac.compare_digest(citizen.person.name.encode(), request.name.encode())
-        self.registry.redeem_activation_code(
-            request.resident_id, request.activation_code, self._now(), details_match=name_ok
-        )
-        if citizen.status != "active":
-            raise RevokedError("citizen: not eligible for an identity credential")
-        self.registry.enroll(citizen.person.resident_id, handle, handle_index_key(handle), epoch)
-        self.registry.record_issuance(citizen.person.resident_id, IDENTITY.schema_id, epoch,
-                                      self._now())  # fmt: skip
+        self.registry.record_issuance(rid, IDENTITY.schema_id, epoch, self._now())
         return IssuedCredential(
             schema_id=IDENTITY.schema_id,
             issuer=self.did,
@@ -204,20 +208,29 @@ class Authority:
     # ------------------------------------------------------------------ renewal, badge
 
     def renewal_request(self) -> PresentationRequest:
-        return self.desk.request(disclose=("resident_id",), purpose="renewal")
+        return self.desk.request(disclose=("resident_id", "enrollment"), purpose="renewal")
 
     def renew(self, application: CredentialApplication) -> IssuedCredential:
-        """A new identity credential for the current epoch, same holder, same nym secret."""
+        """A new identity credential for the current epoch: same holder, same nym secret,
+        a fresh escrow handle; only from the citizen's current enrollment."""
         if application.schema_id != IDENTITY.schema_id:
             raise InvalidArgumentError("renewal: only the identity credential is renewed here")
-        pending = self.desk.verify(application, nym_offset=self._offset_for)
-        resident_id = str(pending.verified.disclosed["identity"]["resident_id"])
+        pending = self.desk.verify(application, nym_offset=self._offset_for, purpose="renewal")
+        shown = pending.verified.disclosed["identity"]
+        resident_id = str(shown["resident_id"])
         citizen = self.registry.citizen(resident_id)
         if citizen.status != "active":
             raise RevokedError("citizen: revoked; not renewed")
-        values = self._identity_values(citizen, self.registry.escrow_handle(resident_id))
+        generation = shown["enrollment"]
+        if not isinstance(generation, int) or generation != self.registry.current_generation(
+            resident_id
+        ):
+            raise RevokedError("renewal: this wallet's enrollment was superseded")
+        handle = random_scalar_octets()
+        values = self._identity_values(citizen, handle, generation)
         issued = self.desk.sign(pending, values, key_id=self._key(),
                                 nym_entropy=self.nym_entropy(resident_id))  # fmt: skip
+        self.registry.new_handle(resident_id, handle, handle_index_key(handle))
         self.registry.record_issuance(resident_id, IDENTITY.schema_id, issued.epoch, self._now())
         return issued
 
@@ -234,7 +247,7 @@ class Authority:
         """The real-name badge: "a verified person holds this", bound to the holder."""
         if application.schema_id != BADGE.schema_id:
             raise InvalidArgumentError("badge: wrong schema")
-        pending = self.desk.verify(application)
+        pending = self.desk.verify(application, purpose="badge")
         resident_id = str(pending.verified.disclosed["identity"]["resident_id"])
         if self.registry.citizen(resident_id).status != "active":
             raise RevokedError("citizen: revoked")

@@ -11,7 +11,8 @@ Tables (SQLite by default, PostgreSQL in production):
 Only the authority holds this. Nothing here ever reaches the ledger; an
 opening yields a point that only this table can turn into a person.
 Activation codes are one-time, expire, and lock after a few wrong tries; a
-wrong code changes nothing but its own attempt counter.
+wrong code changes nothing but its own attempt counter, and every refusal
+looks the same (no oracle for who exists or who has enrolled).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from sqlalchemy import (
 
 from realdid import db
 from realdid.authority.population import Person
-from realdid.errors import AuthenticationError, NotFoundError, RevokedError
+from realdid.errors import AuthenticationError, NotFoundError
 
 __all__ = ["CODE_ATTEMPTS", "CODE_LIFETIME", "Citizen", "CitizenRegistry"]
 
@@ -51,6 +52,11 @@ CODE_LIFETIME: Final = 7 * 24 * 3600
 CODE_ATTEMPTS: Final = 5
 _CODE_ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 _CODE_LENGTH: Final = 10  # 50 bits
+_DUMMY_SALT: Final = bytes(16)
+_ENROLLMENT_REFUSED: Final = (
+    "enrollment: the details or the code do not match, or the code is no longer valid"
+    " (ask the counter for a new one)"
+)
 
 _metadata = MetaData()
 _citizens = Table(
@@ -178,29 +184,53 @@ class CitizenRegistry:
                 conn.execute(update(_codes).where(_codes.c.resident_id == resident_id), row)
         return code
 
-    def redeem_activation_code(
-        self, resident_id: str, code: str, now: int, *, details_match: bool = True
-    ) -> None:
-        """Check and use up the code (AuthenticationError if wrong; RevokedError if
-        expired, used or locked after CODE_ATTEMPTS tries). A wrong code only counts.
-        ``details_match=False`` (the caller's other details were wrong) counts as a
-        wrong code, so the answer never says which detail failed."""
+    def redeem_activation_code(self, resident_id: str, name: str, code: str, now: int) -> None:
+        """Check the person's details and code, and use the code up.
+
+        Every failure — unknown resident id, wrong name, no code, a used,
+        expired or locked code, a wrong code — is the same AuthenticationError,
+        after the same scrypt work, so the answer tells nobody who is in the
+        registry or who has enrolled. A wrong try on a live code only counts.
+        The code row is locked (``FOR UPDATE``) so concurrent redemptions queue.
+        """
         with db.write(self.engine) as conn:
-            row = conn.execute(select(_codes).where(_codes.c.resident_id == resident_id)).first()
-            if row is None:
-                raise AuthenticationError("enrollment: the details or the code do not match")
-            if row.used or row.expires_at < now or row.attempts >= CODE_ATTEMPTS:
-                raise RevokedError("activation code: used, expired or locked; ask for a new one")
-            mine = update(_codes).where(_codes.c.resident_id == resident_id)
-            expected = bytes(row.code_hash)
-            matches = hmac.compare_digest(_hash_code(code, bytes(row.salt)), expected)
-            failed = not (matches and details_match)
-            if failed:
-                conn.execute(mine.values(attempts=row.attempts + 1))
-            else:
-                conn.execute(mine.values(used=True))
-        if failed:  # raised after the commit, so the attempt is counted
-            raise AuthenticationError("enrollment: the details or the code do not match")
+            person = conn.execute(
+                select(_citizens.c.name).where(_citizens.c.resident_id == resident_id)
+            ).first()
+            row = conn.execute(
+                select(_codes).where(_codes.c.resident_id == resident_id).with_for_update()
+            ).first()
+            salt = _DUMMY_SALT if row is None else bytes(row.salt)
+            candidate = _hash_code(code, salt)  # always paid, whatever the outcome
+            live = (
+                row is not None
+                and not row.used
+                and row.expires_at >= now
+                and row.attempts < CODE_ATTEMPTS
+            )
+            matches = (
+                live
+                and row is not None
+                and person is not None
+                and hmac.compare_digest(candidate, bytes(row.code_hash))
+                and hmac.compare_digest(person.name.encode(), name.encode())
+            )
+            if live and row is not None:
+                mine = update(_codes).where(_codes.c.resident_id == resident_id)
+                if matches:
+                    conn.execute(mine.values(used=True))
+                else:
+                    conn.execute(mine.values(attempts=row.attempts + 1))
+        if not matches:  # raised after the commit, so the attempt is counted
+            raise AuthenticationError(_ENROLLMENT_REFUSED)
+
+    def current_generation(self, resident_id: str) -> int:
+        """The citizen's current enrollment (0: never enrolled)."""
+        with db.read(self.engine) as conn:
+            row = conn.execute(
+                select(_enrollments.c.generation).where(_enrollments.c.resident_id == resident_id)
+            ).first()
+        return 0 if row is None else int(row.generation)
 
     # ------------------------------------------------------------------ enrollment and escrow
 
@@ -222,6 +252,19 @@ class CitizenRegistry:
                 )
             conn.execute(insert(_index).values(index_key=index_key, resident_id=resident_id))
         return generation
+
+    def new_handle(self, resident_id: str, handle: bytes, index_key: bytes) -> None:
+        """A fresh escrow handle (at each renewal): openings of presentations made in
+        different epochs give different points. Old handles stay in the index."""
+        with db.write(self.engine) as conn:
+            done = conn.execute(
+                update(_enrollments)
+                .where(_enrollments.c.resident_id == resident_id)
+                .values(escrow_handle=handle)
+            )
+            if done.rowcount != 1:
+                raise NotFoundError("citizen: not enrolled")
+            conn.execute(insert(_index).values(index_key=index_key, resident_id=resident_id))
 
     def escrow_handle(self, resident_id: str) -> bytes:
         with db.read(self.engine) as conn:

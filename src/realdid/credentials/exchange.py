@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from realdid.credentials.request import PresentationRequest, StatementInputs, build_statement
 from realdid.credentials.vc import PresentationDocument, presentation_document, values_to_json
-from realdid.credentials.view import IssuerKey, LedgerView
+from realdid.credentials.view import IssuerKey, LedgerView, Trustees
 from realdid.crypto.credential import AttributeValue, Credential, Schema
 from realdid.crypto.escrow import EscrowCiphertext
 from realdid.crypto.presentation import IssuanceCommitment, Statement, prove, verify
@@ -57,6 +57,7 @@ def _inputs(
     view: LedgerView,
     keys: Sequence[IssuerKey],
     epochs: Sequence[int],
+    trustees: Trustees | None = None,
 ) -> StatementInputs:
     """Everything public the statement needs, for the epoch in force on the request's day
     (today for a live request; that day's for an old one under review)."""
@@ -67,7 +68,7 @@ def _inputs(
         epochs=epochs,
         current_epoch=epoch,
         range_params=view.range_params(epoch),
-        escrow_key=view.trustees().joint_key if request.escrow else None,
+        escrow_key=(trustees or view.trustees()).joint_key if request.escrow else None,
     )
 
 
@@ -117,6 +118,7 @@ def check_answer(
     *,
     issuance: IssuanceCommitment | None = None,
     historic: bool = False,
+    trustees: Trustees | None = None,
 ) -> VerifiedPresentation:
     """The verifier's side: parse the VP, build the statement from the request and the
     ledger, verify. Raises DecodeError, VerificationError, NotFoundError or
@@ -125,7 +127,8 @@ def check_answer(
 
     ``historic=True`` re-checks an old presentation as it was when made (a trustee
     reviewing an opening): keys retired since still count; the epoch window is the
-    one of the request's day."""
+    one of the request's day; ``trustees`` names the set the escrow was sealed to
+    (default: the current one)."""
     document = PresentationDocument.parse(octets)
     if document.proof.challenge != request.nonce or document.proof.domain != request.service:
         raise VerificationError("presentation: for another request")
@@ -144,7 +147,8 @@ def check_answer(
             raise RevokedError(f"presentation: {query.id} is from an epoch no longer accepted")
         keys.append(key)
         epochs.append(credential.epoch)
-    statement = build_statement(request, _inputs(request, view, keys, epochs), issuance=issuance)
+    inputs = _inputs(request, view, keys, epochs, trustees)
+    statement = build_statement(request, inputs, issuance=issuance)
     proof = document.proof_bytes()
     verified = verify(statement, proof)
     for k, credential in enumerate(derived):

@@ -120,13 +120,18 @@ class IssuingDesk:
         self,
         application: CredentialApplication,
         *,
+        purpose: str = "issuance",
         nym_offset: Callable[[Mapping[str, AttributeValue]], bytes | None] | None = None,
     ) -> PendingIssuance:
-        """Steps 2: check the application; changes nothing. ``nym_offset`` gives, from the
-        claimed disclosed identity values, the issuer's nym entropy for this holder
-        (schemas with a nym secret only, i.e. identity renewal)."""
+        """Steps 2: check the application; changes nothing. It must answer one of this
+        desk's requests made for ``purpose``. ``nym_offset`` gives, from the claimed
+        disclosed identity values, the issuer's nym entropy for this holder (schemas
+        with a nym secret only, i.e. identity renewal)."""
+        self.view.refresh()  # keys, epochs, retirements as the ledger has them now
         document = PresentationDocument.parse(application.presentation)
         request = self.nonces.pending(document.proof.challenge, int(self.clock()))
+        if request.purpose != purpose:
+            raise InvalidArgumentError(f"application: answers a {request.purpose} request")
         schema, issuers = self.view.schema(application.schema_id)
         if self.did not in issuers:
             raise InvalidArgumentError(f"{self.did} does not issue {schema.schema_id}")
@@ -153,6 +158,10 @@ class IssuingDesk:
         """Step 3: consume the nonce, then sign ``values`` on the proved commitment."""
         if key_id not in self.keyring.keys:
             raise NotFoundError(f"{key_id}: not in this issuer's keyring")
+        if nym_entropy != pending.nym_offset:
+            # Signing with other entropy than the proof used would change the holder's
+            # nym secret, hence every pseudonym: never.
+            raise InvalidArgumentError("sign: the nym entropy is not the one proved")
         self.view.issuer_key(key_id, pending.schema.schema_id)  # live on the ledger
         epoch = self.view.epoch().epoch
         sk, pk = self.keyring.keys[key_id]

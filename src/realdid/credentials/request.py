@@ -182,8 +182,11 @@ def check_permissions(request: PresentationRequest, service: Service) -> None:
         raise PermissionDeniedError("this service may not ask for a pseudonym")
     if request.escrow and p.escrow == "none":
         raise PermissionDeniedError("this service may not ask for escrow")
+    granted = p.granted_schemas()
     for query in request.credentials:
         schema = query.schema_id
+        if schema not in granted:  # even "just show it": holding one says something
+            raise PermissionDeniedError(f"{schema}: may not ask for this credential at all")
         for name in query.disclose:
             if name not in p.disclose.get(schema, ()):
                 raise PermissionDeniedError(f"{schema}: may not ask to see {name}")

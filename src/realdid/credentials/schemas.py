@@ -49,6 +49,9 @@ IDENTITY: Final = _schema(
         ("sex", Kind.TEXT),
         ("region", Kind.TEXT),
         ("nationality", Kind.TEXT),
+        # Which enrollment of the citizen this is (1, 2, ... after re-enrollment): only
+        # the current one renews, so a superseded wallet dies with its epoch.
+        ("enrollment", Kind.INTEGER),
     ),
     nym_count=1,
 )

@@ -183,13 +183,29 @@ class LedgerView:
         return Service(did, body.context_id, body.permissions, self.document(did).name)
 
     def trustees(self) -> Trustees:
-        """The trustee set, its key re-derived from the ceremony's transcript (cached)."""
+        """The current trustee set, its key re-derived from the ceremony's transcript."""
         found = self._located("trustees")
-        if found is not None and found[0] in self._trustees:
-            return self._trustees[found[0]]
-        body = self._live("trustees", "trustee set").typed_body()
-        assert isinstance(body, TrusteesBody)
+        self._live("trustees", "trustee set")  # present and not retired
         assert found is not None
+        return self._trustee_set(*found)
+
+    def trustee_sets(self) -> list[Trustees]:
+        """Every trustee set so far, newest first (the ``prev`` chain, each proved): an
+        old presentation's escrow was sealed to the set in force back then."""
+        sets: list[Trustees] = []
+        found = self._located("trustees")
+        while found is not None:
+            index, entry = found
+            if entry.type is EntryType.TRUSTEES:
+                sets.append(self._trustee_set(index, entry))
+            found = None if entry.prev is None else (entry.prev, self.entry(entry.prev))
+        return sets
+
+    def _trustee_set(self, index: int, entry: Entry) -> Trustees:
+        if index in self._trustees:
+            return self._trustees[index]
+        body = entry.typed_body()
+        assert isinstance(body, TrusteesBody)
         result = verify_transcript(*body.ceremony())
         key = EscrowKey.decode(unb64url(body.joint_key, "joint key"))
         if key.y != result.public_key:
@@ -201,7 +217,7 @@ class LedgerView:
             result,
             body.session_id,
         )
-        self._trustees[found[0]] = trustees
+        self._trustees[index] = trustees
         return trustees
 
     def epoch(self) -> EpochBody:

@@ -67,6 +67,7 @@ __all__ = [
     "Credential",
     "Kind",
     "Schema",
+    "check_commitment",
     "commit_for_issuance",
     "commit_secrets",
     "credential_api",
@@ -263,6 +264,17 @@ def issue_credential(
     if 1 + schema.nym_count != M:
         raise InvalidArgumentError(f"commitment: holds {M} values, want {1 + schema.nym_count}")
     return _blind_sign(sk, pk, schema, epoch, values, C, signer_nym_entropy, api)
+
+
+def check_commitment(
+    schema: Schema, commitment_with_proof: bytes, *, ciphersuite: Ciphersuite = BLS12_381_SHA_256
+) -> None:
+    """The issuer's first check, before it looks anything up: the commitment decodes,
+    its proof of knowledge verifies, and it holds 1 + N values for ``schema``."""
+    api = credential_api(ciphersuite)
+    _, M = validate_commit(as_octets(commitment_with_proof, "commitment_with_proof"), api)
+    if 1 + schema.nym_count != M:
+        raise InvalidArgumentError(f"commitment: holds {M} values, want {1 + schema.nym_count}")
 
 
 def commit_for_issuance(

@@ -219,14 +219,21 @@ class IssuerKeyBody(_Strict):
 
 
 class Permissions(_Strict):
-    """What a service may ask for: per schema, attributes to disclose and to bound."""
+    """What a service may ask for. A credential of a schema may be requested only if the
+    schema is granted here: listed in ``present`` (shown as valid and bound to the
+    holder, nothing disclosed) or under ``disclose``, ``predicates`` or
+    ``equal_public`` (with the attributes it may see, bound or test)."""
 
+    present: tuple[Name, ...] = ()
     disclose: dict[Name, tuple[Name, ...]] = Field(default_factory=dict)
     predicates: dict[Name, tuple[Name, ...]] = Field(default_factory=dict)
     equal_public: dict[Name, tuple[Name, ...]] = Field(default_factory=dict)
     pseudonym: bool = True
     escrow: Literal["required", "optional", "none"] = "none"
     purposes: tuple[Name, ...] = ()
+
+    def granted_schemas(self) -> set[str]:
+        return {*self.present, *self.disclose, *self.predicates, *self.equal_public}
 
 
 class ServiceBody(_Strict):

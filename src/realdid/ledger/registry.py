@@ -291,6 +291,9 @@ class Registry:
         if body.context_id != body.service:
             raise InvalidArgumentError("service: the context id is the service's DID")
         p = body.permissions
+        for schema_id in p.present:
+            if schema_id not in self.schemas:
+                raise InvalidArgumentError(f"service: unknown schema {schema_id}")
         for kind, grants in (("disclose", p.disclose), ("predicates", p.predicates),
                              ("equal_public", p.equal_public)):  # fmt: skip
             for schema_id, names in grants.items():

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from realdid.credentials.exchange import VerifiedPresentation, check_answer
 from realdid.credentials.request import PresentationRequest
-from realdid.credentials.view import LedgerView, LedgerWriter
+from realdid.credentials.view import LedgerView, LedgerWriter, Trustees
 from realdid.crypto.escrow import (
     EscrowCiphertext,
     open_ciphertext,
@@ -90,6 +90,7 @@ class OpeningReview:
     service: str
     verified: VerifiedPresentation = field(repr=False)
     ciphertext: EscrowCiphertext = field(repr=False)
+    trustees: Trustees = field(repr=False)  # the set the escrow was sealed to
 
 
 def _request_entry(view: LedgerView, index: int) -> OpeningRequestBody:
@@ -110,10 +111,17 @@ def review(view: LedgerView, index: int) -> OpeningReview:
     # The nonce was used long ago; verification needs only the request and the ledger
     # as it was on the request's day (keys retired since still count).
     presentation = unb64url(body.presentation, "presentation")
-    verified = check_answer(request, presentation, view, historic=True)
-    if verified.escrow is None:
-        raise VerificationError("opening: no escrow ciphertext in the presentation")
-    return OpeningReview(index, body.case, body.service, verified, verified.escrow)
+    view.refresh()
+    for trustees in view.trustee_sets():  # the set in force then: the proof names its key
+        try:
+            verified = check_answer(request, presentation, view, historic=True,
+                                    trustees=trustees)  # fmt: skip
+        except VerificationError:
+            continue
+        if verified.escrow is None:
+            break
+        return OpeningReview(index, body.case, body.service, verified, verified.escrow, trustees)
+    raise VerificationError("opening: the evidence does not verify for that request")
 
 
 class TrusteeDesk:
@@ -137,9 +145,11 @@ class TrusteeDesk:
 
     def approve(self, opening: OpeningReview) -> int:
         """Publish this trustee's partial decryption for a reviewed request."""
-        trustees = self.view.trustees()
-        if trustees.index_of(self.identity.did) != self.share.index:
-            raise InvalidArgumentError("trustee: this share is not this trustee's")
+        trustees = opening.trustees
+        if trustees.index_of(self.identity.did) != self.share.index or (
+            self.share.public_key != trustees.joint_key.y
+        ):
+            raise InvalidArgumentError("trustee: this share is not for that trustee set")
         statement = opening.verified.statement
         assert statement.escrow is not None
         partial = trustee_decrypt(self.share, opening.ciphertext, trustees.joint_key,
@@ -155,7 +165,7 @@ def combine(view: LedgerView, request_index: int, share_indexes: Sequence[int]) 
     Raises PartialDecryptionError naming bad trustees (their DIDs in the message),
     InvalidArgumentError with fewer than k shares."""
     opening = review(view, request_index)
-    trustees = view.trustees()
+    trustees = opening.trustees
     partials = []
     for index in share_indexes:
         entry = view.entry(index)

@@ -93,6 +93,7 @@ class RelyingParty:
 
     def _check(self, presentation: bytes) -> VerifiedPresentation:
         """Verify an answer to a pending request of this service; changes nothing."""
+        self.view.refresh()  # a key retired a minute ago is refused now
         document = PresentationDocument.parse(presentation)
         request = self.nonces.pending(document.proof.challenge, int(self.clock()))
         if request.service != self.did:
@@ -136,8 +137,9 @@ class RelyingParty:
         return self.request(credentials, purpose=purpose, transaction=transaction, ttl=120)
 
     def confirm(self, account: Account, transaction: bytes, presentation: bytes) -> None:
-        """Accept a step-up answer only from ``account``, only for ``transaction``."""
-        verified = self.verify(presentation)
+        """Accept a step-up answer only from ``account``, only for ``transaction``
+        (every check before the nonce is used up: a refused answer changes nothing)."""
+        verified = self._check(presentation)
         expected = b64url(transaction_digest(transaction))
         if verified.request.transaction != expected:
             raise VerificationError("step-up: the presentation is for another transaction")
@@ -145,3 +147,4 @@ class RelyingParty:
             raise VerificationError("step-up: presented by another account")
         if self.accounts.get(account.id).banned:
             raise RevokedError("account: banned from this service")
+        self.nonces.consume(verified.request.nonce, int(self.clock()))

@@ -64,9 +64,10 @@ class Account:
     visits: int = 1
 
 
-@dataclass
+@dataclass(repr=False)
 class _Stored:
-    """A credential as sealed in the wallet (enough to rebuild it offline)."""
+    """A credential as sealed in the wallet (enough to rebuild it offline). No repr:
+    its values and blind must never reach a log."""
 
     schema_id: str
     issuer: str
@@ -105,6 +106,8 @@ class Wallet:
         clock: Callable[[], float] = time.time,
     ) -> Wallet:
         """A new wallet (or one restored from ``recovery_secret``)."""
+        if (path is None) != (passphrase is None):
+            raise InvalidArgumentError("wallet: a path and a passphrase go together")
         secret = secrets.token_bytes(32) if recovery_secret is None else recovery_secret
         if len(secret) != 32:
             raise InvalidArgumentError("recovery secret: want 32 bytes")
@@ -197,6 +200,7 @@ class Wallet:
         """Check and store a credential: the key is live on the ledger and may sign the
         schema, the epoch is the ledger's current one, the signature verifies over
         exactly these values and this holder's secrets."""
+        self.view.refresh()
         key = self.view.issuer_key(issued.key_id, issued.schema_id)
         if key.issuer != issued.issuer:
             raise InvalidArgumentError("credential: the key is not the named issuer's")
@@ -290,6 +294,7 @@ class Wallet:
     def _check(self, request: PresentationRequest) -> None:
         """The guard: the asker's ledger registration must grant all of it; the request
         must be fresh and about today (a far date would probe hidden expiry dates)."""
+        self.view.refresh()  # permissions and keys as the ledger has them now
         service = self.view.service(request.service)
         check_permissions(request, service)
         if request.expires_at < self.clock():
