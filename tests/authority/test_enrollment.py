@@ -14,6 +14,7 @@ from realdid.credentials.issuance import EnrollmentRequest
 from realdid.errors import (
     AuthenticationError,
     DecodeError,
+    InvalidArgumentError,
     RevokedError,
     VerificationError,
 )
@@ -133,3 +134,102 @@ def test_enrollment_requests_are_strict_json() -> None:
     ):
         with pytest.raises(DecodeError):
             parse(EnrollmentRequest, bad)
+
+
+def test_every_refusal_before_a_right_code_is_the_same_answer(
+    nation: Nation, person: Person
+) -> None:
+    wallet = nation.wallet()
+    enrolled = _person(next(_SEQUENCE))
+    nation.authority.registry.add([enrolled])
+    nation.enroll(enrolled)  # its code is used up now
+    code = nation.authority.activation_code(person.resident_id)
+    answers = []
+    for rid, name, attempt in (
+        (_person(998).resident_id, "nobody", code),  # not in the registry
+        (person.resident_id, "Someone", code),  # wrong name
+        (person.resident_id, person.name, "WRONG00000"),  # wrong code
+        (enrolled.resident_id, enrolled.name, code),  # already used its code
+    ):
+        with pytest.raises(AuthenticationError) as refused:
+            nation.authority.enroll(wallet.enrollment_request(rid, name, attempt))
+        answers.append(str(refused.value))
+    assert len(set(answers)) == 1
+
+
+def test_only_the_current_enrollment_renews(nation: Nation, person: Person) -> None:
+    from realdid.credentials.schemas import IDENTITY
+
+    old = nation.enroll(person)
+    new = nation.enroll(person)  # lost phone and recovery secret: enrolled again
+    for wallet, allowed in ((old, False), (new, True)):
+        application = wallet.apply(nation.authority.renewal_request(), IDENTITY.schema_id)
+        if allowed:
+            wallet.accept(nation.authority.renew(application))
+        else:
+            with pytest.raises(RevokedError, match="superseded"):
+                nation.authority.renew(application)
+    badge_answer = new.apply(nation.authority.badge_request(), IDENTITY.schema_id)
+    with pytest.raises(InvalidArgumentError):  # a badge request answered as a renewal
+        nation.authority.renew(badge_answer)
+
+
+def test_concurrent_redemptions_of_one_code_let_exactly_one_through(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """On PostgreSQL (row lock) and SQLite (BEGIN IMMEDIATE): four racing redemptions of
+    one code, one wins; eight racing wrong guesses count eight attempts."""
+    import threading
+
+    from tools.postgres import fresh_database, postgres_server
+
+    from realdid import db
+    from realdid.authority.registry import CitizenRegistry
+
+    p = _person(777)
+    with postgres_server() as admin, fresh_database(admin) as url:
+        sqlite = f"sqlite:///{tmp_path_factory.mktemp('codes') / 'a.db'}"
+        for engine_url in (url, sqlite):
+            registry = CitizenRegistry(db.open_engine(engine_url))
+            registry.add([p])
+            code = registry.new_activation_code(p.resident_id, 0)
+            wins: list[bool] = []
+
+            def redeem(
+                attempt: str, out: list[bool] = wins, registry: CitizenRegistry = registry
+            ) -> None:
+                try:
+                    registry.redeem_activation_code(p.resident_id, p.name, attempt, 1)
+                    out.append(True)
+                except AuthenticationError:
+                    out.append(False)
+
+            threads = [threading.Thread(target=redeem, args=(code,)) for _ in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert sorted(wins) == [False, False, False, True]
+            registry.new_activation_code(p.resident_id, 0)
+            threads = [threading.Thread(target=redeem, args=("WRONG00000",)) for _ in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            attempts = dump(registry.engine)["activation_codes"][0][4]
+            assert attempts == 5  # counted, and capped by the lock at CODE_ATTEMPTS
+            registry.engine.dispose()
+
+
+def test_a_renewal_is_never_signed_with_other_entropy_than_proved(
+    nation: Nation, person: Person
+) -> None:
+    from realdid.credentials.schemas import IDENTITY
+    from realdid.crypto.randomness import random_scalar_octets
+
+    wallet = nation.enroll(person)
+    application = wallet.apply(nation.authority.renewal_request(), IDENTITY.schema_id)
+    desk = nation.authority.desk
+    pending = desk.verify(application, purpose="renewal", nym_offset=nation.authority._offset_for)
+    with pytest.raises(InvalidArgumentError):  # it would change every pseudonym
+        desk.sign(pending, {}, key_id=nation.authority._key(), nym_entropy=random_scalar_octets())

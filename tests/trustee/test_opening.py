@@ -71,3 +71,27 @@ def test_a_share_opens_only_its_own_request(nation: Nation) -> None:
     shares_b = [t.approve(t.review(b)) for t in nation.trustees[2:]]
     second = combine(nation.view(), b, shares_b)  # any three of five
     assert first != second
+
+
+def test_evidence_sealed_to_a_former_trustee_set_still_opens_with_that_set(
+    nation: Nation,
+) -> None:
+    from tools.ledger_world import trustees_body
+
+    from realdid.ledger.entries import EntryType
+
+    bank = nation.services["bank-1"]
+    _, evidence = _account_evidence(nation, bank)
+    view = nation.view()
+    body = trustees_body(tuple(t.identity for t in nation.trustees), 3)  # a new ceremony
+    prev = view.latest_index("trustees")
+    entry = nation.authority.identity.sign(EntryType.TRUSTEES, body, int(nation.clock()), prev)
+    nation.ledger.append(entry)
+    index = file_opening_request(
+        nation.court, nation.ledger, case="C-5", warrant=b"w", service=bank.did,
+        evidence=evidence, clock=nation.clock,
+    )  # fmt: skip
+    review = nation.trustees[0].review(index)
+    assert review.trustees.joint_key != nation.view().trustees().joint_key  # the old set
+    shares = [t.approve(t.review(index)) for t in nation.trustees[:3]]
+    assert combine(nation.view(), index, shares)

@@ -65,6 +65,8 @@ def test_a_wallet_unlocks_from_disk_and_a_restored_one_keeps_its_pseudonyms(
     nation: Nation, person: Person, tmp_path: Path
 ) -> None:
     path = tmp_path / "wallet.json"
+    with pytest.raises(InvalidArgumentError):  # never a wallet that silently is not saved
+        nation.wallet(path=path)
     wallet = nation.enroll(person, path=path, passphrase="long passphrase")  # noqa: S106
     forum = nation.services["forum-a"]
     first = forum.sign_in(wallet.present(forum.request([_adult(nation)], purpose="registration")))
