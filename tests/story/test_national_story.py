@@ -201,6 +201,11 @@ def bank(story: Story) -> None:
     assert account.presentation.escrow is not None
     transfer = json.dumps({"to": "CN12 3456", "amount": "50000.00", "currency": "CNY"}).encode()
     step_up = rp.step_up(transfer, queries, purpose="transfer")
+    consent = alice.consent(step_up, transaction=transfer)  # she sees what she approves
+    assert consent.transaction is not None
+    assert "50000.00" in consent.transaction
+    with pytest.raises(PermissionDeniedError):  # a different transaction shown than signed
+        alice.consent(step_up, transaction=transfer.replace(b"50000", b"500"))
     rp.confirm(account.account, transfer, alice.present(step_up))
     other = rp.step_up(transfer, queries, purpose="transfer")
     with pytest.raises(VerificationError):  # bound to its transaction: not another one

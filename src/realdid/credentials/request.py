@@ -55,6 +55,7 @@ __all__ = [
     "StatementInputs",
     "build_statement",
     "check_permissions",
+    "transaction_digest",
 ]
 
 #: The attribute every schema ends with; its predicate is implicit in every request.
@@ -168,6 +169,13 @@ class PresentationRequest(_Strict):
             return datetime.date.fromisoformat(self.valid_on)
         except ValueError:
             raise DecodeError("presentation request: valid_on is not a date") from None
+
+
+def transaction_digest(transaction: bytes) -> bytes:
+    """The digest a step-up presentation is bound to (the service's canonical bytes of
+    the action: payee, amount, currency, reference). The wallet recomputes it from the
+    transaction it shows the citizen, so what is approved is what is signed."""
+    return hashlib.sha256(b"realdid/transaction/v1" + transaction).digest()
 
 
 def check_permissions(request: PresentationRequest, service: Service) -> None:

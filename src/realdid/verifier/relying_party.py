@@ -17,14 +17,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from realdid.credentials.exchange import VerifiedPresentation, check_answer
 from realdid.credentials.nonces import NonceStore
-from realdid.credentials.request import CredentialQuery, PresentationRequest, check_permissions
+from realdid.credentials.request import (
+    CredentialQuery,
+    PresentationRequest,
+    check_permissions,
+    transaction_digest,
+)
 from realdid.credentials.vc import PresentationDocument
 from realdid.credentials.view import LedgerView
 from realdid.errors import InvalidArgumentError, RevokedError, VerificationError
@@ -32,12 +36,6 @@ from realdid.ledger.entries import b64url
 from realdid.verifier.accounts import Account, AccountStore
 
 __all__ = ["RelyingParty", "SignIn", "transaction_digest"]
-
-
-def transaction_digest(transaction: bytes) -> bytes:
-    """The digest a step-up presentation is bound to (the service's canonical bytes of
-    the action, e.g. payee, amount, currency, reference)."""
-    return hashlib.sha256(b"realdid/transaction/v1" + transaction).digest()
 
 
 @dataclass(frozen=True)

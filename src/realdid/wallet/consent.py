@@ -55,6 +55,7 @@ def describe(
     chosen: Sequence[HeldCredential],
     *,
     returning: bool,
+    transaction: bytes | None = None,
 ) -> Consent:
     reveals, proves = [], []
     for query, held in zip(request.credentials, chosen, strict=True):
@@ -84,5 +85,5 @@ def describe(
         tuple(proves),
         pseudonym,
         request.escrow,
-        request.transaction,
+        None if transaction is None else transaction.decode("utf-8", "replace"),
     )

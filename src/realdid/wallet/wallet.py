@@ -31,7 +31,11 @@ from realdid.credentials.issuance import (
     EnrollmentRequest,
     IssuedCredential,
 )
-from realdid.credentials.request import PresentationRequest, check_permissions
+from realdid.credentials.request import (
+    PresentationRequest,
+    check_permissions,
+    transaction_digest,
+)
 from realdid.credentials.schemas import IDENTITY
 from realdid.credentials.vc import credential_document, values_from_json
 from realdid.credentials.view import LedgerView
@@ -302,13 +306,19 @@ class Wallet:
         if abs((request.day() - self._today()).days) > 1:
             raise PermissionDeniedError("request: asks about another day than today")
 
-    def consent(self, request: PresentationRequest) -> Consent:
-        """Exactly what answering would reveal, and to whom (refuses what may not be asked)."""
+    def consent(self, request: PresentationRequest, *, transaction: bytes | None = None) -> Consent:
+        """Exactly what answering would reveal, and to whom (refuses what may not be asked).
+        A step-up request must come with its transaction, which is shown and must match
+        the digest the presentation will be bound to."""
         self._check(request)
+        if request.transaction is not None and (
+            transaction is None or b64url(transaction_digest(transaction)) != request.transaction
+        ):
+            raise PermissionDeniedError("step-up: the transaction shown is not the one signed")
         chosen = [self._one(q.schema_id) for q in request.credentials]
         service = self.view.service(request.service)
         known = service.did in self.accounts
-        return describe(request, service, chosen, returning=known)
+        return describe(request, service, chosen, returning=known, transaction=transaction)
 
     def present(self, request: PresentationRequest) -> bytes:
         """The VP for ``request`` (after the citizen agreed to :meth:`consent`)."""
