@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import secrets
 
 import pytest
 
@@ -52,8 +53,9 @@ def test_a_wrong_code_counts_and_changes_nothing_else(nation: Nation, person: Pe
             wallet.enrollment_request(person.resident_id, person.name, "X" * 10)
         )
     after = dump(nation.authority.registry.engine)
-    assert {k: v for k, v in after.items() if k != "activation_codes"} == {
-        k: v for k, v in before.items() if k != "activation_codes"
+    counted = ("activation_codes", "enrollment_attempts")  # the try is counted and logged
+    assert {k: v for k, v in after.items() if k not in counted} == {
+        k: v for k, v in before.items() if k not in counted
     }
     assert [row[4] for row in after["activation_codes"] if row[0] == person.resident_id] == [1]
     wallet.accept(
@@ -199,7 +201,10 @@ def test_concurrent_redemptions_of_one_code_let_exactly_one_through(
                 attempt: str, out: list[bool] = wins, registry: CitizenRegistry = registry
             ) -> None:
                 try:
-                    registry.redeem_activation_code(p.resident_id, p.name, attempt, 1)
+                    registry.enroll_with_code(
+                        p.resident_id, p.name, attempt, 1, handle=b"h", epoch=1,
+                        index_key=secrets.token_bytes(48), issue=lambda c, g: g,
+                    )  # fmt: skip
                     out.append(True)
                 except AuthenticationError:
                     out.append(False)
@@ -233,3 +238,30 @@ def test_a_renewal_is_never_signed_with_other_entropy_than_proved(
     pending = desk.verify(application, purpose="renewal", nym_offset=nation.authority._offset_for)
     with pytest.raises(InvalidArgumentError):  # it would change every pseudonym
         desk.sign(pending, {}, key_id=nation.authority._key(), nym_entropy=random_scalar_octets())
+
+
+def test_a_failure_after_the_code_check_leaves_the_code_usable(
+    nation: Nation, person: Person
+) -> None:
+    code = nation.authority.activation_code(person.resident_id)
+    wallet = nation.wallet()
+    request = wallet.enrollment_request(person.resident_id, person.name, code)
+    key = nation.authority.current_key
+    nation.authority.current_key = None  # e.g. between retiring a key and rotating in the next
+    try:
+        with pytest.raises(InvalidArgumentError):
+            nation.authority.enroll(request)
+    finally:
+        nation.authority.current_key = key
+    assert nation.authority.registry.current_generation(person.resident_id) == 0
+    wallet.accept(nation.authority.enroll(request))  # the same code still works
+
+
+def test_a_superseded_wallet_gets_no_badge(nation: Nation, person: Person) -> None:
+    from realdid.credentials.schemas import BADGE
+
+    old = nation.enroll(person)
+    nation.enroll(person)
+    with pytest.raises(RevokedError, match="superseded"):
+        nation.authority.issue_badge(old.apply(nation.authority.badge_request(),
+                                               BADGE.schema_id))  # fmt: skip

@@ -206,6 +206,8 @@ def bank(story: Story) -> None:
     assert "50000.00" in consent.transaction
     with pytest.raises(PermissionDeniedError):  # a different transaction shown than signed
         alice.consent(step_up, transaction=transfer.replace(b"50000", b"500"))
+    with pytest.raises(PermissionDeniedError):  # a transaction shown that nothing signs
+        alice.consent(request, transaction=transfer)
     rp.confirm(account.account, transfer, alice.present(step_up))
     other = rp.step_up(transfer, queries, purpose="transfer")
     with pytest.raises(VerificationError):  # bound to its transaction: not another one

@@ -142,11 +142,15 @@ class Authority:
                         hashlib.sha256).digest()  # fmt: skip
         return derive_secret(seed, b"nym-entropy")
 
+    def _valid_until(self) -> datetime.date:
+        """The end of this epoch's identity credentials: the same for everyone, so it tells
+        nobody when they enrolled (and it is only ever proved, never shown)."""
+        starts = datetime.date.fromisoformat(self.view.epoch().starts)
+        return starts + datetime.timedelta(days=EPOCH_DAYS + GRACE_DAYS)
+
     def _identity_values(
         self, citizen: Citizen, handle: bytes, generation: int
     ) -> dict[str, AttributeValue]:
-        epoch = self.view.epoch()
-        starts = datetime.date.fromisoformat(epoch.starts)
         p: Person = citizen.person
         return {
             "escrow_handle": handle,
@@ -157,8 +161,7 @@ class Authority:
             "region": p.region,
             "nationality": p.nationality,
             "enrollment": generation,
-            # the same for every credential of the epoch: it tells nobody when you enrolled
-            "valid_until": starts + datetime.timedelta(days=EPOCH_DAYS + GRACE_DAYS),
+            "valid_until": self._valid_until(),
         }
 
     def enroll(self, request: EnrollmentRequest) -> IssuedCredential:
@@ -177,22 +180,21 @@ class Authority:
         """
         commitment = unb64url(request.commitment, "commitment")
         check_commitment(IDENTITY, commitment)
-        self.registry.redeem_activation_code(
-            request.resident_id, request.name, request.activation_code, self._now()
-        )
-        citizen = self.registry.citizen(request.resident_id)
-        if citizen.status != "active":
-            raise RevokedError("citizen: not eligible for an identity credential")
-        key_id = self._key()
+        key_id = self._key()  # everything that could fail is resolved before the code is used
         sk, pk = self.keyring.keys[key_id]
         epoch = self.view.epoch().epoch
-        rid = citizen.person.resident_id
+        entropy = self.nym_entropy(request.resident_id)
         handle = random_scalar_octets()
-        generation = self.registry.enroll(rid, handle, handle_index_key(handle), epoch)
-        values = self._identity_values(citizen, handle, generation)
-        entropy = self.nym_entropy(rid)
-        signature = issue_credential(sk, pk, IDENTITY, epoch, values, commitment, entropy)
-        self.registry.record_issuance(rid, IDENTITY.schema_id, epoch, self._now())
+
+        def issue(citizen: Citizen, generation: int) -> tuple[dict[str, AttributeValue], bytes]:
+            values = self._identity_values(citizen, handle, generation)
+            return values, issue_credential(sk, pk, IDENTITY, epoch, values, commitment, entropy)
+
+        values, signature = self.registry.enroll_with_code(
+            request.resident_id, request.name, request.activation_code, self._now(),
+            handle=handle, index_key=handle_index_key(handle), epoch=epoch, issue=issue,
+        )  # fmt: skip
+        self.registry.record_issuance(request.resident_id, IDENTITY.schema_id, epoch, self._now())
         return IssuedCredential(
             schema_id=IDENTITY.schema_id,
             issuer=self.did,
@@ -228,9 +230,11 @@ class Authority:
             raise RevokedError("renewal: this wallet's enrollment was superseded")
         handle = random_scalar_octets()
         values = self._identity_values(citizen, handle, generation)
-        issued = self.desk.sign(pending, values, key_id=self._key(),
+        key_id = self._key()
+        # Checked and written at once: a re-enrollment that lands meanwhile wins.
+        self.registry.new_handle(resident_id, generation, handle, handle_index_key(handle))
+        issued = self.desk.sign(pending, values, key_id=key_id,
                                 nym_entropy=self.nym_entropy(resident_id))  # fmt: skip
-        self.registry.new_handle(resident_id, handle, handle_index_key(handle))
         self.registry.record_issuance(resident_id, IDENTITY.schema_id, issued.epoch, self._now())
         return issued
 
@@ -241,19 +245,23 @@ class Authority:
         return self.nym_entropy(resident_id)
 
     def badge_request(self) -> PresentationRequest:
-        return self.desk.request(disclose=("resident_id",), purpose="badge")
+        return self.desk.request(disclose=("resident_id", "enrollment"), purpose="badge")
 
     def issue_badge(self, application: CredentialApplication) -> IssuedCredential:
         """The real-name badge: "a verified person holds this", bound to the holder."""
         if application.schema_id != BADGE.schema_id:
             raise InvalidArgumentError("badge: wrong schema")
         pending = self.desk.verify(application, purpose="badge")
-        resident_id = str(pending.verified.disclosed["identity"]["resident_id"])
+        shown = pending.verified.disclosed["identity"]
+        resident_id = str(shown["resident_id"])
         if self.registry.citizen(resident_id).status != "active":
             raise RevokedError("citizen: revoked")
+        if shown["enrollment"] != self.registry.current_generation(resident_id):
+            raise RevokedError("badge: this wallet's enrollment was superseded")
         values: dict[str, AttributeValue] = {
             "badge": "real-name verified",
-            "valid_until": self._today() + datetime.timedelta(days=365),
+            # no longer than the identity it vouches for: it ends with the epoch's credential
+            "valid_until": self._valid_until(),
         }
         return self.desk.sign(pending, values, key_id=self._key())
 

@@ -20,20 +20,22 @@ from __future__ import annotations
 import datetime
 import hmac
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final, TypeVar
 
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlalchemy import (
     Boolean,
     Column,
+    Connection,
     Date,
     Engine,
     ForeignKey,
     Integer,
     LargeBinary,
     MetaData,
+    Row,
     String,
     Table,
     func,
@@ -44,12 +46,13 @@ from sqlalchemy import (
 
 from realdid import db
 from realdid.authority.population import Person
-from realdid.errors import AuthenticationError, NotFoundError
+from realdid.errors import AuthenticationError, NotFoundError, RealDIDError, RevokedError
 
 __all__ = ["CODE_ATTEMPTS", "CODE_LIFETIME", "Citizen", "CitizenRegistry"]
 
 CODE_LIFETIME: Final = 7 * 24 * 3600
 CODE_ATTEMPTS: Final = 5
+T = TypeVar("T")
 _CODE_ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 _CODE_LENGTH: Final = 10  # 50 bits
 _DUMMY_SALT: Final = bytes(16)
@@ -94,6 +97,13 @@ _index = Table(
     Column("index_key", LargeBinary, primary_key=True),
     Column("resident_id", ForeignKey("citizens.resident_id"), nullable=False),
 )
+_attempts = Table(
+    "enrollment_attempts",  # one row per try: every refusal costs the same write
+    _metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Integer, nullable=False),
+    Column("succeeded", Boolean, nullable=False),
+)
 _issuances = Table(
     "issuances",
     _metadata,
@@ -109,6 +119,12 @@ _issuances = Table(
 class Citizen:
     person: Person
     status: str  # active | revoked | deceased
+
+
+def _citizen(row: Row[Any]) -> Citizen:
+    person = Person(row.resident_id, row.name, row.birth_date, row.sex, row.region,
+                    row.nationality)  # fmt: skip
+    return Citizen(person, row.status)
 
 
 def _hash_code(code: str, salt: bytes) -> bytes:
@@ -148,10 +164,7 @@ class CitizenRegistry:
             ).first()
         if row is None:
             raise NotFoundError("citizen: not in the population registry")
-        person = Person(
-            row.resident_id, row.name, row.birth_date, row.sex, row.region, row.nationality
-        )
-        return Citizen(person, row.status)
+        return _citizen(row)
 
     def set_status(self, resident_id: str, status: str) -> None:
         with db.write(self.engine) as conn:
@@ -184,18 +197,35 @@ class CitizenRegistry:
                 conn.execute(update(_codes).where(_codes.c.resident_id == resident_id), row)
         return code
 
-    def redeem_activation_code(self, resident_id: str, name: str, code: str, now: int) -> None:
-        """Check the person's details and code, and use the code up.
+    def enroll_with_code(
+        self,
+        resident_id: str,
+        name: str,
+        code: str,
+        now: int,
+        *,
+        handle: bytes,
+        index_key: bytes,
+        epoch: int,
+        issue: Callable[[Citizen, int], T],
+    ) -> T:
+        """Check the person's details and code; if they match, record the (re-)enrollment
+        and run ``issue(citizen, generation)`` — all in one transaction, so a failure
+        anywhere (even in ``issue``) leaves the code unused and nothing recorded.
 
-        Every failure — unknown resident id, wrong name, no code, a used,
-        expired or locked code, a wrong code — is the same AuthenticationError,
-        after the same scrypt work, so the answer tells nobody who is in the
-        registry or who has enrolled. A wrong try on a live code only counts.
-        The code row is locked (``FOR UPDATE``) so concurrent redemptions queue.
+        Every refusal before a right code — unknown resident id, wrong name, no code,
+        a used, expired or locked code, a wrong code — is the same AuthenticationError
+        after the same work (scrypt, and one write to the attempt log), so the answer
+        tells nobody who is in the registry, who has enrolled or who holds a code. A
+        wrong try on a live code counts. With the right code, a citizen who is not
+        active gets RevokedError. The code and enrollment rows are locked
+        (``FOR UPDATE``), so concurrent redemptions and re-enrollments queue.
         """
+        refused: RealDIDError | None = None
+        result: T | None = None
         with db.write(self.engine) as conn:
             person = conn.execute(
-                select(_citizens.c.name).where(_citizens.c.resident_id == resident_id)
+                select(_citizens).where(_citizens.c.resident_id == resident_id)
             ).first()
             row = conn.execute(
                 select(_codes).where(_codes.c.resident_id == resident_id).with_for_update()
@@ -215,14 +245,30 @@ class CitizenRegistry:
                 and hmac.compare_digest(candidate, bytes(row.code_hash))
                 and hmac.compare_digest(person.name.encode(), name.encode())
             )
-            if live and row is not None:
-                mine = update(_codes).where(_codes.c.resident_id == resident_id)
-                if matches:
-                    conn.execute(mine.values(used=True))
+            conn.execute(insert(_attempts).values(at=now, succeeded=matches))
+            if live and row is not None and not matches:
+                conn.execute(
+                    update(_codes)
+                    .where(_codes.c.resident_id == resident_id)
+                    .values(attempts=row.attempts + 1)
+                )
+            if not matches:
+                refused = AuthenticationError(_ENROLLMENT_REFUSED)
+            else:
+                assert person is not None
+                conn.execute(
+                    update(_codes).where(_codes.c.resident_id == resident_id).values(used=True)
+                )
+                citizen = _citizen(person)
+                if citizen.status != "active":
+                    refused = RevokedError("citizen: not eligible for an identity credential")
                 else:
-                    conn.execute(mine.values(attempts=row.attempts + 1))
-        if not matches:  # raised after the commit, so the attempt is counted
-            raise AuthenticationError(_ENROLLMENT_REFUSED)
+                    generation = self._enroll(conn, resident_id, handle, index_key, epoch)
+                    result = issue(citizen, generation)  # raising rolls everything back
+        if refused is not None:  # raised after the commit, so the attempt is counted
+            raise refused
+        assert result is not None
+        return result
 
     def current_generation(self, resident_id: str) -> int:
         """The citizen's current enrollment (0: never enrolled)."""
@@ -234,36 +280,45 @@ class CitizenRegistry:
 
     # ------------------------------------------------------------------ enrollment and escrow
 
-    def enroll(self, resident_id: str, handle: bytes, index_key: bytes, epoch: int) -> int:
-        """Record a (re-)enrollment with its escrow handle; returns the generation (1 = first)."""
-        with db.write(self.engine) as conn:
-            row = conn.execute(
-                select(_enrollments.c.generation).where(_enrollments.c.resident_id == resident_id)
-            ).first()
-            generation = 1 if row is None else row.generation + 1
-            values = {"escrow_handle": handle, "generation": generation, "enrolled_epoch": epoch}
-            if row is None:
-                conn.execute(insert(_enrollments).values(resident_id=resident_id, **values))
-            else:
-                conn.execute(
-                    update(_enrollments)
-                    .where(_enrollments.c.resident_id == resident_id)
-                    .values(**values)
-                )
-            conn.execute(insert(_index).values(index_key=index_key, resident_id=resident_id))
+    def _enroll(
+        self, conn: Connection, resident_id: str, handle: bytes, index_key: bytes, epoch: int
+    ) -> int:
+        """Record a (re-)enrollment in ``conn``'s transaction; returns its generation."""
+        row = conn.execute(
+            select(_enrollments.c.generation)
+            .where(_enrollments.c.resident_id == resident_id)
+            .with_for_update()
+        ).first()
+        generation = 1 if row is None else row.generation + 1
+        values = {"escrow_handle": handle, "generation": generation, "enrolled_epoch": epoch}
+        if row is None:
+            conn.execute(insert(_enrollments).values(resident_id=resident_id, **values))
+        else:
+            conn.execute(
+                update(_enrollments).where(_enrollments.c.resident_id == resident_id),
+                values,
+            )
+        conn.execute(insert(_index).values(index_key=index_key, resident_id=resident_id))
         return generation
 
-    def new_handle(self, resident_id: str, handle: bytes, index_key: bytes) -> None:
-        """A fresh escrow handle (at each renewal): openings of presentations made in
-        different epochs give different points. Old handles stay in the index."""
+    def new_handle(
+        self, resident_id: str, generation: int, handle: bytes, index_key: bytes
+    ) -> None:
+        """A fresh escrow handle at renewal, only if ``generation`` is still the current
+        enrollment (checked and written in one statement: a re-enrollment racing a
+        renewal wins). Openings of presentations from different epochs then give
+        different points; old handles stay in the index."""
         with db.write(self.engine) as conn:
             done = conn.execute(
                 update(_enrollments)
-                .where(_enrollments.c.resident_id == resident_id)
+                .where(
+                    _enrollments.c.resident_id == resident_id,
+                    _enrollments.c.generation == generation,
+                )
                 .values(escrow_handle=handle)
             )
             if done.rowcount != 1:
-                raise NotFoundError("citizen: not enrolled")
+                raise RevokedError("renewal: this wallet's enrollment was superseded")
             conn.execute(insert(_index).values(index_key=index_key, resident_id=resident_id))
 
     def escrow_handle(self, resident_id: str) -> bytes:

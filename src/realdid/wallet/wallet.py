@@ -311,9 +311,8 @@ class Wallet:
         A step-up request must come with its transaction, which is shown and must match
         the digest the presentation will be bound to."""
         self._check(request)
-        if request.transaction is not None and (
-            transaction is None or b64url(transaction_digest(transaction)) != request.transaction
-        ):
+        shown = None if transaction is None else b64url(transaction_digest(transaction))
+        if shown != request.transaction:  # both absent, or the one shown is the one signed
             raise PermissionDeniedError("step-up: the transaction shown is not the one signed")
         chosen = [self._one(q.schema_id) for q in request.credentials]
         service = self.view.service(request.service)
