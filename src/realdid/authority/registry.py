@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import hmac
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
@@ -52,6 +53,8 @@ __all__ = ["CODE_ATTEMPTS", "CODE_LIFETIME", "Citizen", "CitizenRegistry"]
 
 CODE_LIFETIME: Final = 7 * 24 * 3600
 CODE_ATTEMPTS: Final = 5
+#: Every refused enrollment takes at least this long (scrypt alone is about 25 ms).
+REFUSAL_SECONDS: Final = 0.06
 T = TypeVar("T")
 _CODE_ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 _CODE_LENGTH: Final = 10  # 50 bits
@@ -216,11 +219,13 @@ class CitizenRegistry:
         Every refusal before a right code — unknown resident id, wrong name, no code,
         a used, expired or locked code, a wrong code — is the same AuthenticationError
         after the same work (scrypt, and one write to the attempt log), so the answer
-        tells nobody who is in the registry, who has enrolled or who holds a code. A
+        tells nobody who is in the registry, who has enrolled or who holds a code
+        (and every refusal is padded to REFUSAL_SECONDS). A
         wrong try on a live code counts. With the right code, a citizen who is not
         active gets RevokedError. The code and enrollment rows are locked
         (``FOR UPDATE``), so concurrent redemptions and re-enrollments queue.
         """
+        started = time.monotonic()
         refused: RealDIDError | None = None
         result: T | None = None
         with db.write(self.engine) as conn:
@@ -266,6 +271,9 @@ class CitizenRegistry:
                     generation = self._enroll(conn, resident_id, handle, index_key, epoch)
                     result = issue(citizen, generation)  # raising rolls everything back
         if refused is not None:  # raised after the commit, so the attempt is counted
+            # Pad every refusal to one duration: what little work differs between the
+            # refusals (a counter's write) must not tell who holds a live code.
+            time.sleep(max(0.0, REFUSAL_SECONDS - (time.monotonic() - started)))
             raise refused
         assert result is not None
         return result
