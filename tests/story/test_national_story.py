@@ -114,6 +114,8 @@ def _forum_request(story: Story, forum: str, purpose: str = "registration") -> P
 
 def enrollment(story: Story) -> None:
     n = story.nation
+    for person in generate(12, today=TODAY):  # the neighbours: the same counter, the same steps
+        n.enroll(person)
     for person in (ALICE, BOB, CAROL, DAVE):
         wallet = n.wallet()
         code = n.authority.activation_code(person.resident_id)
@@ -128,6 +130,8 @@ def enrollment(story: Story) -> None:
         )
         assert held.credential.values["resident_id"] == person.resident_id
         story.wallets[person.name] = wallet
+    everyone = [*generate(12, today=TODAY), ALICE, BOB, CAROL, DAVE]
+    assert all(n.authority.registry.current_generation(p.resident_id) == 1 for p in everyone)
     with pytest.raises(AuthenticationError):  # a code works once
         n.authority.enroll(
             story.wallets[ALICE.name].enrollment_request(ALICE.resident_id, ALICE.name, "ANYTHING")
