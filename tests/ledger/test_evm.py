@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tools.compile_contract import compile_contract
@@ -31,6 +32,12 @@ def _admit_all(store: EvmStore, w3: Web3, world: LedgerWorld) -> None:
         store.admit(getattr(world, name).did, role, next(accounts))
     for trustee in world.trustees:
         store.admit(trustee.did, Role.TRUSTEE, next(accounts))
+
+
+def _mined(chain: Web3, tx: Any) -> None:
+    """Wait for a raw transaction's receipt: anvil answers eth_sendTransaction before the
+    block is applied, so a read straight after it may still see the old state."""
+    assert chain.eth.wait_for_transaction_receipt(tx, timeout=30)["status"] == 1
 
 
 def test_the_checked_in_artifact_is_what_solc_builds() -> None:
@@ -81,7 +88,7 @@ def test_admission_is_enforced_on_chain(chain: Web3, tmp_path: Path) -> None:
     before = store.size()
     with pytest.raises(Exception, match=r"0x|revert"):  # at a stale index
         contract.functions.append(4, key, before - 1).transact({"from": hospital_account})
-    contract.functions.append(4, key, before).transact({"from": hospital_account})  # its own key
+    _mined(chain, contract.functions.append(4, key, before).transact({"from": hospital_account}))
     assert store.size() == before + 1
     for account in (store.accounts[w.forum.did], list(chain.eth.accounts)[9]):
         with pytest.raises(Exception, match=r"0x|revert"):  # another DID, or nobody
@@ -90,7 +97,12 @@ def test_admission_is_enforced_on_chain(chain: Web3, tmp_path: Path) -> None:
         contract.functions.retire(store.accounts[w.authority.did]).transact(
             {"from": store.accounts[w.authority.did]}
         )
-    contract.functions.retire(hospital_account).transact({"from": store.accounts[w.authority.did]})
+    _mined(
+        chain,
+        contract.functions.retire(hospital_account).transact(
+            {"from": store.accounts[w.authority.did]}
+        ),
+    )
     raw_append(hospital_account, 4, key)
     with pytest.raises(PermissionDeniedError):  # through the store: a typed refusal
         store.append(
@@ -153,8 +165,11 @@ def test_an_entry_on_chain_that_breaks_a_rule_changes_nothing(chain: Web3, tmp_p
     stale = w.authority.sign(
         EntryType.EPOCH, {"epoch": 3, "starts": "2026-12-01"}, T0
     )  # epochs only increase
-    store.contract.functions.append(7, stale, store.size()).transact(
-        {"from": store.accounts[w.authority.did]}
+    _mined(
+        chain,
+        store.contract.functions.append(7, stale, store.size()).transact(
+            {"from": store.accounts[w.authority.did]}
+        ),
     )
     state = log.registry.state.root
     fresh = Log(store, NoteSigner.generate("log"))  # a reader replaying the chain
