@@ -141,15 +141,13 @@ def main() -> None:
         # Wallet unlock.
         path = root / "wallet.sealed"
         person = adults[0]
-        sealed = nation.enroll(person, path=path, passphrase="a long passphrase")  # noqa: S106
-        nation.obtain  # noqa: B018
+        nation.enroll(person, path=path, passphrase="a long passphrase")  # noqa: S106
         unlock = _median_ms(
             lambda: Wallet.unlock(
                 path, "a long passphrase", nation.view(), clock=nation.clock
             ).held(),
             10,
         )
-        assert sealed.path == path
         table = Table(title="Wallet unlock (scrypt N=2^15, AES-256-GCM, credentials rebuilt)")
         table.add_column("")
         table.add_column("ms", justify="right")

@@ -10,8 +10,7 @@ from functools import cache
 
 from realdid.crypto import bbs
 from realdid.crypto.dkg import run_ceremony
-from realdid.crypto.escrow import EscrowKey
-from realdid.ledger.entries import EntryType, Role, b64url
+from realdid.ledger.entries import EntryType, Role, TrusteesBody, b64url
 from realdid.ledger.identity import LedgerIdentity
 
 ORIGIN = "ledger.realdid.example/v1"
@@ -34,22 +33,10 @@ def _identity(name: str) -> LedgerIdentity:
     return LedgerIdentity.generate(f"did:realdid:{name}", name)
 
 
-def trustees_body(trustees: tuple[LedgerIdentity, ...], threshold: int) -> dict[str, object]:
+def trustees_body(trustees: tuple[LedgerIdentity, ...], threshold: int) -> TrusteesBody:
     """A trustees entry body from a real key ceremony among ``trustees`` (all in process)."""
     ceremony = run_ceremony(len(trustees), threshold, session_id=b"trustees-2026")
-    return {
-        "members": [
-            {"index": i, "did": tr.did, "aux_key": b64url(key)}
-            for i, (tr, key) in enumerate(
-                zip(trustees, ceremony.params.aux_public_keys, strict=True), 1
-            )
-        ],
-        "threshold": threshold,
-        "session_id": "trustees-2026",
-        "transcript": b64url(ceremony.transcript.to_bytes()),
-        "transcript_hash": b64url(ceremony.result.transcript_hash),
-        "joint_key": b64url(EscrowKey(ceremony.result.public_key).encode()),
-    }
+    return TrusteesBody.from_ceremony([t.did for t in trustees], ceremony)
 
 
 @cache

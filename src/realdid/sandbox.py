@@ -34,11 +34,10 @@ from realdid.credentials.schemas import BADGE, CREDIT, DEGREE, IDENTITY, MEDICAL
 from realdid.credentials.view import LedgerView
 from realdid.crypto.credential import Schema
 from realdid.crypto.dkg import run_ceremony
-from realdid.crypto.escrow import EscrowKey
 from realdid.crypto.range_proof import generate_range_params
 from realdid.issuer.sector import SectorIssuer
 from realdid.ledger.embedded import EmbeddedLedger
-from realdid.ledger.entries import EntryType, Role, b64url
+from realdid.ledger.entries import EntryType, Role, TrusteesBody, b64url
 from realdid.ledger.identity import LedgerIdentity
 from realdid.ledger.stores.sql import SqlStore
 from realdid.trustee.opening import TrusteeDesk
@@ -177,7 +176,6 @@ class Nation:
     trustees: list[TrusteeDesk]
     court: LedgerIdentity
     institutions: dict[str, LedgerIdentity] = field(repr=False)
-    database: Callable[[str], str] = field(repr=False)
 
     def view(self) -> LedgerView:
         """A fresh light-client view (each party has its own)."""
@@ -265,22 +263,7 @@ def build_nation(
         append(EntryType.SCHEMA, ledger_body(schema, (issuer,)))
     # 3. The trustees' key ceremony, on the ledger with its whole transcript.
     ceremony = run_ceremony(trustees, threshold, session_id=b"national-trustees-1")
-    append(
-        EntryType.TRUSTEES,
-        {
-            "members": [
-                {"index": i, "did": t.did, "aux_key": b64url(k)}
-                for i, (t, k) in enumerate(
-                    zip(trustee_ids, ceremony.params.aux_public_keys, strict=True), 1
-                )
-            ],
-            "threshold": threshold,
-            "session_id": "national-trustees-1",
-            "transcript": b64url(ceremony.transcript.to_bytes()),
-            "transcript_hash": b64url(ceremony.result.transcript_hash),
-            "joint_key": b64url(EscrowKey(ceremony.result.public_key).encode()),
-        },
-    )
+    append(EntryType.TRUSTEES, TrusteesBody.from_ceremony([t.did for t in trustee_ids], ceremony))
     # 4. The first epoch, with its range-proof parameters (the authority drops the secret).
     append(
         EntryType.EPOCH,
@@ -355,5 +338,4 @@ def build_nation(
         desks,
         institutions["court-1"],
         institutions,
-        database,
     )

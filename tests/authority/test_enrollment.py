@@ -3,13 +3,11 @@ Every refusal is a typed error and changes nothing but a wrong code's attempt co
 
 from __future__ import annotations
 
-import datetime
-import itertools
 import secrets
 
 import pytest
 
-from realdid.authority.population import Person, resident_id
+from realdid.authority.population import Person
 from realdid.authority.registry import CODE_ATTEMPTS
 from realdid.credentials.issuance import EnrollmentRequest
 from realdid.errors import (
@@ -21,23 +19,13 @@ from realdid.errors import (
 )
 from realdid.ledger.entries import b64url
 from realdid.sandbox import Nation
+from tests.people import new_citizen, unregistered
 from tests.snapshots import dump
-
-
-def _person(sequence: int) -> Person:
-    born = datetime.date(1988, 5, 17)
-    return Person(resident_id("320102", born, sequence), f"测试{sequence}", born, "F", "Nanjing")
-
-
-_SEQUENCE = itertools.count(100)
 
 
 @pytest.fixture
 def person(nation: Nation) -> Person:
-    """A citizen of the registry that no other test has touched."""
-    p = _person(next(_SEQUENCE))
-    nation.authority.registry.add([p])
-    return p
+    return new_citizen(nation)
 
 
 def _codes(nation: Nation) -> list[tuple[object, ...]]:
@@ -71,7 +59,7 @@ def test_a_wrong_name_or_unknown_person_looks_like_a_wrong_code(
     with pytest.raises(AuthenticationError) as wrong_name:
         nation.authority.enroll(wallet.enrollment_request(person.resident_id, "Someone", code))
     with pytest.raises(AuthenticationError) as unknown:
-        nation.authority.enroll(wallet.enrollment_request(_person(999).resident_id, "x", code))
+        nation.authority.enroll(wallet.enrollment_request(unregistered().resident_id, "x", code))
     assert str(wrong_name.value) == str(unknown.value)  # no oracle for who is registered
 
 
@@ -142,13 +130,12 @@ def test_every_refusal_before_a_right_code_is_the_same_answer(
     nation: Nation, person: Person
 ) -> None:
     wallet = nation.wallet()
-    enrolled = _person(next(_SEQUENCE))
-    nation.authority.registry.add([enrolled])
+    enrolled = new_citizen(nation)
     nation.enroll(enrolled)  # its code is used up now
     code = nation.authority.activation_code(person.resident_id)
     answers = []
     for rid, name, attempt in (
-        (_person(998).resident_id, "nobody", code),  # not in the registry
+        (unregistered().resident_id, "nobody", code),  # not in the registry
         (person.resident_id, "Someone", code),  # wrong name
         (person.resident_id, person.name, "WRONG00000"),  # wrong code
         (enrolled.resident_id, enrolled.name, code),  # already used its code
@@ -188,7 +175,7 @@ def test_concurrent_redemptions_of_one_code_let_exactly_one_through(
     from realdid import db
     from realdid.authority.registry import CitizenRegistry
 
-    p = _person(777)
+    p = unregistered()
     with postgres_server() as admin, fresh_database(admin) as url:
         sqlite = f"sqlite:///{tmp_path_factory.mktemp('codes') / 'a.db'}"
         for engine_url in (url, sqlite):

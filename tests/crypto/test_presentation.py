@@ -44,6 +44,7 @@ from realdid.crypto.presentation import (
     RangePredicate,
     Statement,
     prove,
+    read,
     verify,
 )
 from realdid.errors import DecodeError, InvalidArgumentError, StatementError, VerificationError
@@ -436,3 +437,15 @@ def test_escrow_label_must_name_the_request() -> None:
     ))  # fmt: skip
     with pytest.raises(InvalidArgumentError):
         prove(wrong, [world().alice.identity])
+
+
+def test_read_gives_the_contents_without_verifying() -> None:
+    statement = forum_statement()
+    presentation = prove(statement, [world().alice.identity])
+    verified = verify(statement, presentation)
+    contents = read(statement, presentation)
+    assert (contents.disclosed, contents.pseudonym) == (verified.disclosed, verified.pseudonym)
+    forged = presentation[:-1] + bytes([presentation[-1] ^ 1])  # the last response scalar
+    read(statement, forged)  # decodes: read is for the prover's own output only
+    with pytest.raises(VerificationError):
+        verify(statement, forged)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
-import itertools
-
 import pytest
 
-from realdid.authority.population import Person, resident_id
+from realdid.authority.population import Person
 from realdid.credentials.issuance import CredentialApplication
 from realdid.credentials.schemas import CREDIT, MEDICAL, PHONE
 from realdid.errors import (
@@ -20,15 +17,12 @@ from realdid.errors import (
 from realdid.ledger.entries import b64url, unb64url
 from realdid.sandbox import Nation
 from realdid.wallet.wallet import Wallet
+from tests.people import new_citizen
 from tests.snapshots import dump
-
-_SEQUENCE = itertools.count(400)
 
 
 def _citizen(nation: Nation) -> tuple[Person, Wallet]:
-    born = datetime.date(1995, 4, 4)
-    person = Person(resident_id("440305", born, next(_SEQUENCE)), "郑", born, "M", "Shenzhen")
-    nation.authority.registry.add([person])
+    person = new_citizen(nation)
     return person, nation.enroll(person)
 
 

@@ -413,8 +413,8 @@ def test_only_a_schemas_named_issuers_may_publish_keys_for_it() -> None:
 def test_a_trustee_set_must_come_with_its_ceremony() -> None:
     w, r = ledger_world(), _registry()
     prev = r.latest_index("trustees")
-    body = trustees_body(w.trustees, 2)
-    other = trustees_body(w.trustees, 2)
+    body = trustees_body(w.trustees, 2).model_dump(mode="json")
+    other = trustees_body(w.trustees, 2).model_dump(mode="json")
     for lie in (
         dict(body, joint_key=other["joint_key"]),  # a key the ceremony did not make
         dict(body, transcript=other["transcript"]),  # another ceremony's record

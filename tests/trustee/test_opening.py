@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import datetime
-import itertools
-
 import pytest
 
-from realdid.authority.population import Person, resident_id
 from realdid.credentials.request import CredentialQuery
 from realdid.credentials.schemas import IDENTITY
 from realdid.errors import InvalidArgumentError, VerificationError
 from realdid.sandbox import Nation
 from realdid.trustee.opening import combine, file_opening_request
 from realdid.verifier.relying_party import RelyingParty
-
-_SEQUENCE = itertools.count(500)
+from tests.people import new_citizen
 
 
 def _account_evidence(nation: Nation, rp: RelyingParty) -> tuple[int, tuple[bytes, bytes]]:
-    born = datetime.date(1966, 6, 6)
-    person = Person(resident_id("110105", born, next(_SEQUENCE)), "冯", born, "M", "Beijing")
-    nation.authority.registry.add([person])
-    wallet = nation.enroll(person)
+    wallet = nation.enroll(new_citizen(nation))
     query = [CredentialQuery(id="identity", schema_id=IDENTITY.schema_id)]
     signed = rp.sign_in(wallet.present(rp.request(query, purpose="account")))
     return signed.account.id, rp.accounts.evidence(signed.account.id)[0]

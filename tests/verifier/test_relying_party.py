@@ -3,13 +3,10 @@ service's database exactly as it was."""
 
 from __future__ import annotations
 
-import datetime
-import itertools
 import json
 
 import pytest
 
-from realdid.authority.population import Person, resident_id
 from realdid.credentials.request import CredentialQuery, Predicate
 from realdid.credentials.schemas import IDENTITY
 from realdid.errors import (
@@ -23,17 +20,13 @@ from realdid.errors import (
 from realdid.sandbox import Nation
 from realdid.verifier.relying_party import RelyingParty
 from realdid.wallet.wallet import Wallet
+from tests.people import new_citizen
 from tests.snapshots import dump
-
-_SEQUENCE = itertools.count(300)
 
 
 @pytest.fixture
 def citizen(nation: Nation) -> Wallet:
-    born = datetime.date(1980, 12, 1)
-    person = Person(resident_id("610113", born, next(_SEQUENCE)), "孙悦", born, "F", "Xi'an")
-    nation.authority.registry.add([person])
-    return nation.enroll(person)
+    return nation.enroll(new_citizen(nation))
 
 
 def _query(nation: Nation) -> list[CredentialQuery]:
@@ -117,10 +110,7 @@ def test_step_up_is_bound_to_the_account_and_the_transaction(
     bank = nation.services["bank-1"]
     queries = [CredentialQuery(id="identity", schema_id=IDENTITY.schema_id)]
     mine = bank.sign_in(citizen.present(bank.request(queries, purpose="account"))).account
-    born = datetime.date(1979, 1, 1)
-    other_person = Person(resident_id("610113", born, next(_SEQUENCE)), "周", born, "M", "Xi'an")
-    nation.authority.registry.add([other_person])
-    other = nation.enroll(other_person)
+    other = nation.enroll(new_citizen(nation))
     bank.sign_in(other.present(bank.request(queries, purpose="account")))
     transfer = b'{"amount": "100.00", "to": "CN99"}'
     with pytest.raises(VerificationError):  # someone else's approval
@@ -138,15 +128,12 @@ def test_step_up_is_bound_to_the_account_and_the_transaction(
 
 
 def test_a_retired_issuer_key_is_refused_from_the_next_checkpoint(nation: Nation) -> None:
-    born = datetime.date(1975, 7, 7)
-    person = Person(resident_id("330106", born, next(_SEQUENCE)), "吴", born, "M", "Hangzhou")
-    nation.authority.registry.add([person])
-    wallet = nation.enroll(person)
+    wallet = nation.enroll(new_citizen(nation))
     old_key = nation.authority.current_key
     assert old_key is not None
     forum = _forum(nation)
     answer = wallet.present(forum.request(_query(nation), purpose="registration"))
-    nation.authority.rotate_key(f"bbs-{next(_SEQUENCE)}")
+    nation.authority.rotate_key("bbs-after-compromise")
     nation.authority.retire_key(old_key, "compromised")
     with pytest.raises(RevokedError):  # no manual refresh: the SDK reads the latest checkpoint
         forum.sign_in(answer)

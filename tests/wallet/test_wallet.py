@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
-import itertools
 import json
 from pathlib import Path
 
 import pytest
 
-from realdid.authority.population import Person, resident_id
+from realdid.authority.population import Person
 from realdid.credentials.request import CredentialQuery, Predicate
 from realdid.credentials.schemas import IDENTITY, MEDICAL
 from realdid.errors import (
@@ -25,16 +23,12 @@ from realdid.ledger.entries import b64url
 from realdid.sandbox import Nation
 from realdid.wallet.vault import open_sealed, seal
 from realdid.wallet.wallet import Wallet
-
-_SEQUENCE = itertools.count(200)
+from tests.people import new_citizen
 
 
 @pytest.fixture
 def person(nation: Nation) -> Person:
-    born = datetime.date(1992, 2, 2)
-    p = Person(resident_id("420106", born, next(_SEQUENCE)), "钱多", born, "M", "Wuhan")
-    nation.authority.registry.add([p])
-    return p
+    return new_citizen(nation)
 
 
 def _adult(nation: Nation) -> CredentialQuery:

@@ -17,7 +17,6 @@ looks the same (no oracle for who exists or who has enrolled).
 
 from __future__ import annotations
 
-import datetime
 import hmac
 import secrets
 import time
@@ -383,7 +382,3 @@ class CitizenRegistry:
     def count(self) -> int:
         with db.read(self.engine) as conn:
             return int(conn.execute(select(func.count()).select_from(_citizens)).scalar_one())
-
-
-def today_from(now: float) -> datetime.date:
-    return datetime.datetime.fromtimestamp(now, datetime.UTC).date()

@@ -3,8 +3,8 @@
 A service (or an issuer, or the authority at renewal) stores each request it
 sends; an answer is accepted only for a stored, unexpired, unused nonce, and
 the nonce is marked used in the same transaction that reads it, so a replayed
-presentation fails even when two copies arrive at once. Expired rows are
-purged lazily.
+presentation fails even when two copies arrive at once. :meth:`NonceStore.purge`
+drops expired requests (a service runs it from its housekeeping).
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 
@@ -33,6 +34,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from realdid.crypto.bbs import validate_pk
+from realdid.crypto.dkg import Ceremony
 from realdid.crypto.dkg_messages import DkgParameters, Transcript
 from realdid.crypto.escrow import EscrowKey
 from realdid.crypto.range_proof import RangeParams
@@ -278,6 +280,30 @@ class TrusteesBody(_Strict):
         except RealDIDError as exc:
             raise ValueError(str(exc)) from None
         return v
+
+    @classmethod
+    def from_ceremony(cls, dids: Sequence[str], ceremony: Ceremony) -> TrusteesBody:
+        """The entry body publishing a finished ceremony among ``dids`` (trustee j at j−1)."""
+        params, result = ceremony.params, ceremony.result
+        if len(dids) != len(params.aux_public_keys):
+            raise InvalidArgumentError("trustees: one DID per trustee of the ceremony")
+        return cls.model_validate_json(
+            json.dumps(
+                {
+                    "members": [
+                        {"index": i, "did": did, "aux_key": b64url(key)}
+                        for i, (did, key) in enumerate(
+                            zip(dids, params.aux_public_keys, strict=True), 1
+                        )
+                    ],
+                    "threshold": params.threshold,
+                    "session_id": params.session_id.decode(),
+                    "transcript": b64url(ceremony.transcript.to_bytes()),
+                    "transcript_hash": b64url(result.transcript_hash),
+                    "joint_key": b64url(EscrowKey(result.public_key).encode()),
+                }
+            )
+        )
 
     def ceremony(self) -> tuple[DkgParameters, Transcript]:
         """The ceremony's parameters and transcript (decoded; raises DecodeError)."""

@@ -152,11 +152,6 @@ class Wallet:
         }
         write_file(self.path, seal(json.dumps(state).encode(), self.passphrase))
 
-    @property
-    def recovery_words(self) -> str:
-        """The recovery secret to write down (base64url; a real product prints words)."""
-        return b64url(self.recovery_secret)
-
     # ------------------------------------------------------------------ secrets
 
     def _holder_secret(self) -> bytes:
@@ -334,7 +329,3 @@ class Wallet:
                 account.last_seen, account.visits = now, account.visits + 1
             self.save()
         return document
-
-    def forget_pending(self) -> None:
-        self.pending.clear()
-        self.save()

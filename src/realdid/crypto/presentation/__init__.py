@@ -19,6 +19,7 @@ from realdid.crypto.presentation.statement import (
 from realdid.crypto.presentation.verifier import (
     PresentationBatchError,
     Verified,
+    read,
     verify,
     verify_batch,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "Statement",
     "Verified",
     "prove",
+    "read",
     "verify",
     "verify_batch",
 ]

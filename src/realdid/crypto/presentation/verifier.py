@@ -39,7 +39,7 @@ from realdid.crypto.presentation.statement import Statement
 from realdid.crypto.range_proof import add_range_equations
 from realdid.errors import InvalidArgumentError, RealDIDError, VerificationError
 
-__all__ = ["PresentationBatchError", "Verified", "verify", "verify_batch"]
+__all__ = ["PresentationBatchError", "Verified", "read", "verify", "verify_batch"]
 
 _G2 = b"g2"
 
@@ -146,9 +146,7 @@ def _equations(statement: Statement, octets: bytes) -> tuple[Verified, LinearChe
         )
     if p.issuance is not None and statement.issuance is not None:
         _issuance_equation(statement, p.issuance, p.responses, c, linear)
-    pseudonym = None if p.pseudonym is None else encode_g1(p.pseudonym)
-    verified = Verified(p.disclosed, pseudonym, None if p.escrow is None else p.escrow.ciphertext)
-    return verified, linear, pairing
+    return _contents(p), linear, pairing
 
 
 def _issuance_equation(
@@ -177,6 +175,18 @@ def _issuance_equation(
         n_hat = responses[layout.classes[(k, schema.nym_index(0))]]
         terms += [(generators[2], -n_hat), (generators[2], c * offset)]
     linear.add(terms)
+
+
+def read(statement: Statement, presentation: bytes) -> Verified:
+    """What a presentation carries (disclosed values, pseudonym, escrow ciphertext),
+    decoded strictly against ``statement`` but *not verified*: for the prover reading
+    its own output. A relying party calls :func:`verify`."""
+    return _contents(Presentation.decode(presentation, statement))
+
+
+def _contents(p: Presentation) -> Verified:
+    pseudonym = None if p.pseudonym is None else encode_g1(p.pseudonym)
+    return Verified(p.disclosed, pseudonym, None if p.escrow is None else p.escrow.ciphertext)
 
 
 def verify(statement: Statement, presentation: bytes) -> Verified:
