@@ -8,7 +8,7 @@
 * **Renewal**: each epoch, the wallet presents its identity credential with a
   commitment proved to hold the same holder secret and nym secret (less the
   authority's entropy); a revoked citizen is refused.
-* **Nym entropy** is a keyed PRF of the resident id (DESIGN §2.8): the same at
+* **Nym entropy** is a keyed PRF of the resident id (docs/design.md §2.8): the same at
   every renewal, so pseudonyms survive it, yet the authority never learns a
   pseudonym (it never sees the wallet's part).
 * **Keys** live on the ledger (``issuer.key``, rotated and retired there);

@@ -213,7 +213,7 @@ def derive_secret(
 ) -> bytes:
     """A secret scalar (32 octets) derived from a seed: the wallet's holder secret and
     prover nym come from the citizen's recovery secret, so a restored wallet holds the
-    same secrets, hence the same pseudonyms (DESIGN §2.8). ``seed`` must be uniformly
+    same secrets, hence the same pseudonyms (docs/design.md §2.8). ``seed`` must be uniformly
     random, at least 32 octets; ``label`` separates the derived values."""
     seed, label = as_octets(seed, "seed"), as_octets(label, "label")
     if len(seed) < 32 or not 1 <= len(label) <= 64:

@@ -2,7 +2,7 @@
 
 * The holder secret and the wallet's nym part are derived from a 32-byte
   recovery secret (:func:`realdid.crypto.credential.derive_secret`), so a
-  restored wallet has the same pseudonyms everywhere (DESIGN §2.8).
+  restored wallet has the same pseudonyms everywhere (docs/design.md §2.8).
 * A credential is stored only after its signature verified against the key
   read from the ledger, for the current epoch and the schema on the ledger
   (so an issuer cannot tag anyone with a private key or an odd header).
