@@ -26,6 +26,8 @@ class _Doc(BaseModel):
         (b'{"a": NaN}', "NaN is not JSON"),
         (b"[Infinity]", "Infinity is not JSON"),
         (b"[-Infinity]", "-Infinity is not JSON"),
+        (b"[1e400]", "number out of range"),
+        (b"[-1.5e309]", "number out of range"),
         (b"[" * 65 + b"]" * 65, "nested deeper"),
         (b'{"a":' * 2000 + b"1" + b"}" * 2000, "nested deeper"),
         (b"[" * 100_000, "nested deeper"),

@@ -14,7 +14,8 @@ which refuses, with :class:`~realdid.errors.DecodeError`:
    canonicalise it) — checked on the literal's length first, so a
    100,000-digit literal costs nothing and never reaches Python's
    integer-string limit;
-4. ``NaN``, ``Infinity`` and ``-Infinity`` (not JSON, RFC 8259 §6);
+4. ``NaN``, ``Infinity`` and ``-Infinity`` (not JSON, RFC 8259 §6), and a
+   number such as ``1e400`` that no double holds (RFC 7493 §2.2);
 5. nesting deeper than ``max_depth`` (default 64): deep documents otherwise
    end in ``RecursionError`` in the parser, in pydantic or in RFC 8785.
 
@@ -25,6 +26,7 @@ skips string contents, so no recursion ever starts on a hostile document.
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Final, TypeVar
 
@@ -90,6 +92,12 @@ class _Hooks:
             raise DecodeError(f"{self.what}: integer outside ±(2^53 − 1)")
         return int(literal)
 
+    def number(self, literal: str) -> float:
+        value = float(literal)
+        if not math.isfinite(value):  # 1e400 reads as inf: not a number I-JSON can carry
+            raise DecodeError(f"{self.what}: number out of range")
+        return value
+
     def constant(self, name: str) -> object:
         raise DecodeError(f"{self.what}: {name} is not JSON")
 
@@ -112,6 +120,7 @@ def loads(data: bytes | str, *, what: str = "JSON", max_depth: int = MAX_DEPTH) 
             text,
             object_pairs_hook=hooks.object_pairs,
             parse_int=hooks.integer,
+            parse_float=hooks.number,
             parse_constant=hooks.constant,
         )
     except json.JSONDecodeError as exc:
