@@ -21,8 +21,8 @@ import typer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
-from realdid.cli._terminal import Terminal
 from realdid import strictjson
+from realdid.cli._terminal import Terminal
 from realdid.errors import DecodeError, RealDIDError
 from realdid.ledger.checkpoint import Checkpoint, CosignatureSigner, CosignatureVerifier
 from realdid.ledger.client import ForkDetectedError, LightClient, LogSource, TrustPolicy
