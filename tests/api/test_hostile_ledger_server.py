@@ -8,6 +8,7 @@ log, each test replacing one of them with a malformed one.
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 import time
@@ -25,7 +26,7 @@ from realdid.api.ledger import create_ledger_app
 from realdid.errors import DecodeError, RealDIDError
 from realdid.ledger.client import LightClient, TrustPolicy
 from realdid.ledger.entries import b64url
-from realdid.ledger.http import HttpLogSource, LedgerHttpError
+from realdid.ledger.http import MAX_ANSWER_BYTES, HttpLogSource, LedgerHttpError
 from realdid.ledger.log import Log
 from realdid.ledger.note import NoteSigner
 from realdid.ledger.stores.sql import SqlStore
@@ -41,6 +42,7 @@ class HostileLedger:
 
     def __init__(self) -> None:
         self.answers: dict[str, Answer] = {}
+        self.gzipped: set[str] = set()  # paths answered with Content-Encoding: gzip
 
     async def __call__(
         self,
@@ -51,6 +53,8 @@ class HostileLedger:
         assert scope["type"] == "http"
         status, media_type, body = self.answers.get(scope["path"], (404, "text/plain", b"no"))
         headers = [(b"content-type", media_type.encode())]
+        if scope["path"] in self.gzipped:
+            headers.append((b"content-encoding", b"gzip"))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
@@ -64,9 +68,16 @@ class World:
         return HttpLogSource(self.url, self.http)
 
     def serve(
-        self, path: str, body: bytes, status: int = 200, media: str = "application/json"
+        self,
+        path: str,
+        body: bytes,
+        status: int = 200,
+        media: str = "application/json",
+        *,
+        gzipped: bool = False,
     ) -> None:
         self.hostile.answers = {**self.real, path: (status, media, body)}
+        self.hostile.gzipped = {path} if gzipped else set()
 
     def client(self) -> LightClient:
         return LightClient(TrustPolicy(ORIGIN, KEY.verifier), self.source())
@@ -269,3 +280,21 @@ def test_keys_are_sent_as_one_path_segment(world: World) -> None:
     assert world.source().lookup(key).key == key
     with pytest.raises(RealDIDError):  # the real answer is for another key
         world.client().lookup(key)
+
+
+def test_answers_are_read_up_to_a_bound(world: World) -> None:
+    """A server cannot make the client hold more than MAX_ANSWER_BYTES, not even with a
+    gzip bomb (16 MiB of zeros in about 16 KiB): reading stops at the bound."""
+    big = b'{"proof": ["' + b"A" * (MAX_ANSWER_BYTES + 10) + b'"]}'
+    bomb = gzip.compress(b"0" * (16 * MAX_ANSWER_BYTES), compresslevel=9)
+    assert len(bomb) < 40_000
+    for body, gzipped in ((big, False), (bomb, True)):
+        world.serve(INCLUSION, body, gzipped=gzipped)
+        with pytest.raises(DecodeError, match="larger than"):
+            world.source().inclusion_proof(2, 5)
+        world.serve("/checkpoint", body, media="text/plain", gzipped=gzipped)
+        with pytest.raises(DecodeError, match="larger than"):
+            world.source().latest_checkpoint()
+        world.serve(LOOKUP, body, status=500, media="application/problem+json", gzipped=gzipped)
+        with pytest.raises(LedgerHttpError, match=r"500: $"):
+            world.source().lookup(SERVICE_KEY)

@@ -11,7 +11,8 @@ it is anything else, so each is first read as such:
    member name, integers within ±(2^53 − 1), no NaN, at most 64 levels),
    then their shape: every field present with its type (a bool is not an
    int, a list not an object), indexes in [0, 2^53), at most
-   ``_MAX_PROOF`` hashes, every byte string canonical base64url.
+   ``_MAX_PROOF`` hashes, every byte string canonical base64url;
+3. at most :data:`MAX_ANSWER_BYTES` of any answer: reading stops there.
 
 So whatever a server answers ends in a :class:`~realdid.errors.DecodeError`
 or a LedgerHttpError, never KeyError, TypeError, AttributeError,
@@ -21,7 +22,7 @@ this module or later in :class:`~realdid.ledger.client.LightClient`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any, Final, Protocol
 from urllib.parse import quote
 
@@ -33,10 +34,13 @@ from realdid.errors import DecodeError, InvalidArgumentError, RealDIDError
 from realdid.ledger.entries import unb64url
 from realdid.ledger.log import Lookup
 
-__all__ = ["HttpLogSource", "LedgerHttpError"]
+__all__ = ["MAX_ANSWER_BYTES", "HttpLogSource", "LedgerHttpError"]
 
 #: More than any proof over 2^64 leaves has (64 for inclusion, 65 for consistency).
 _MAX_PROOF: Final = 128
+#: The largest answer read: a lookup carries one entry (at most 256 KiB, so
+#: about 342 KiB in base64url) and two proofs; anything beyond is refused unread.
+MAX_ANSWER_BYTES: Final = 1024 * 1024
 #: How much of a server's problem detail an error message repeats.
 _MAX_DETAIL: Final = 300
 
@@ -67,26 +71,22 @@ class _LookupAnswer(_Answer):
     state_proof: str
 
 
-class _Response(Protocol):
-    @property
-    def status_code(self) -> int: ...
-
-    @property
-    def content(self) -> bytes: ...
-
-    @property
-    def headers(self) -> Mapping[str, str]: ...
-
-
 class _Client(Protocol):
     """Any httpx-style client (httpx.Client, a test client of the ASGI app)."""
 
-    def get(self, url: str, *, params: Any = ...) -> Any: ...
+    def stream(self, method: str, url: str, *, params: Any = ...) -> Any: ...
 
 
-def _problem_detail(response: _Response) -> str:
+@dataclass(frozen=True, slots=True)
+class _Reply:
+    status_code: int
+    media_type: str
+    content: bytes
+
+
+def _problem_detail(response: _Reply) -> str:
     """The ``detail`` of an RFC 9457 answer, if it has a readable one; else ''."""
-    if not response.headers.get("content-type", "").split(";")[0].strip().endswith("json"):
+    if not response.media_type.endswith("json"):
         return ""
     try:
         body = strictjson.loads(response.content, what="ledger API problem")
@@ -106,15 +106,25 @@ class HttpLogSource:
     def __init__(self, base_url: str, client: _Client | None = None) -> None:
         self.client: _Client = client or httpx.Client(base_url=base_url, timeout=30)
 
-    def _get(self, path: str, **params: int) -> _Response:
+    def _get(self, path: str, **params: int) -> _Reply:
+        """The answer, read up to MAX_ANSWER_BYTES (a server cannot make us hold more)."""
         try:
-            response: _Response = self.client.get(path, params=params)
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            with self.client.stream("GET", path, params=params) as response:
+                content = bytearray()
+                for chunk in response.iter_bytes():
+                    content += chunk
+                    if len(content) > MAX_ANSWER_BYTES:
+                        break
+                media_type = response.headers.get("content-type", "").split(";")[0].strip()
+                reply = _Reply(int(response.status_code), str(media_type), bytes(content))
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
             raise LedgerHttpError(f"ledger API unreachable ({exc.__class__.__name__})") from None
-        if response.status_code != 200:
-            detail = _problem_detail(response)
-            raise LedgerHttpError(f"ledger API {response.status_code}: {detail}")
-        return response
+        if reply.status_code != 200:
+            detail = "" if len(content) > MAX_ANSWER_BYTES else _problem_detail(reply)
+            raise LedgerHttpError(f"ledger API {reply.status_code}: {detail}")
+        if len(content) > MAX_ANSWER_BYTES:
+            raise DecodeError(f"ledger API: answer larger than {MAX_ANSWER_BYTES} bytes")
+        return reply
 
     def latest_checkpoint(self) -> bytes:
         return self._get("/checkpoint").content
