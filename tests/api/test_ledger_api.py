@@ -90,10 +90,82 @@ def test_reads_of_what_does_not_exist_are_problems(api: tuple[TestClient, Log]) 
     _problem(client.get("/entries/99999"), 404, "http-404")
     _problem(client.get("/proof/inclusion", params={"index": 0, "size": 99999}), 404, "http-404")
     _problem(client.get("/proof/consistency", params={"first": 5, "second": 3}), 422, "invalid")
-    _problem(client.get("/proof/inclusion", params={"index": -1, "size": 3}), 422, "invalid")
+    _problem(client.get("/proof/consistency", params={"first": 0, "second": 3}), 422, "invalid")
+    _problem(client.get("/proof/inclusion", params={"index": -1, "size": 3}), 400, "malformed")
     huge = str(10**30)
-    _problem(client.get("/entries", params={"start": huge, "end": 5}), 422, "invalid")
-    _problem(client.get(f"/entries/{huge}"), 422, "invalid")
-    _problem(client.get("/proof/consistency", params={"first": 1, "second": huge}), 422, "invalid")
+    _problem(client.get("/entries", params={"start": huge, "end": 5}), 400, "malformed")
+    _problem(client.get(f"/entries/{huge}"), 400, "malformed")
+    too_big: dict[str, int | str] = {"first": 1, "second": huge}
+    _problem(client.get("/proof/consistency", params=too_big), 400, "malformed")
     with pytest.raises(LedgerHttpError):
         HttpLogSource("", client).entry(99999)
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["9" * 5000, str(2**53), "+1", " 1", "1.0", "01", "-0", "1e1", "1_0", "\u0663", "", "0x1"],
+)
+def test_numbers_in_paths_and_queries_are_canonical_and_safe(
+    api: tuple[TestClient, Log], number: str
+) -> None:
+    """One text per number, at most 2^53 − 1 (the answers echo them in JSON), and a 400
+    for anything else: never a 500 from Python's 4300-digit limit, never "+1" read as 1."""
+    client, _ = api
+    _problem(client.get("/proof/inclusion", params={"index": number, "size": 3}), 400, "malformed")
+    _problem(client.get("/proof/inclusion", params={"index": 0, "size": number}), 400, "malformed")
+    _problem(client.get("/entries", params={"start": number, "end": 3}), 400, "malformed")
+    if number:  # (an empty segment is another path: GET /entries/)
+        _problem(client.get(f"/entries/{number}"), 400, "malformed")
+    assert client.get("/proof/inclusion", params={"index": 1, "size": 3}).status_code == 200
+    assert client.get(f"/entries/{2**53 - 1}").status_code == 404  # the largest: read, absent
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 2048 + b"]" * 2048,
+        b'{"a":' * 1000 + b"1" + b"}" * 1000,
+        b'{"time":1' + b"0" * 5000 + b"}",
+        b'{"v":1,"v":1}',
+        b'{"time":NaN}',
+        b"\xff\xfe",
+    ],
+)
+def test_hostile_json_on_post_entries_is_a_400(api: tuple[TestClient, Log], body: bytes) -> None:
+    """About 4 KB of brackets ended in a RecursionError (a 500) before strict JSON."""
+    client, log = api
+    size = log.store.size()
+    _problem(client.post("/entries", content=body), 400, "malformed")
+    assert log.store.size() == size
+
+
+def test_unsupported_methods_are_405_with_allow(api: tuple[TestClient, Log]) -> None:
+    client, _ = api
+    for method in ("TRACE", "PUT", "DELETE", "PATCH", "OPTIONS"):
+        response = client.request(method, "/entries")
+        _problem(response, 405, "http-405")
+        assert response.headers["allow"] == "GET, POST"  # both routes of the path
+        response = client.request(method, "/checkpoint")
+        _problem(response, 405, "http-405")
+        assert response.headers["allow"] == "GET"
+    response = client.request("POST", "/lookup/service:did:realdid:forum-a")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET"
+
+
+def test_the_openapi_document_declares_the_entry_body(api: tuple[TestClient, Log]) -> None:
+    client, _ = api
+    document = client.get("/openapi.json").json()
+    post = document["paths"]["/entries"]["post"]
+    body = post["requestBody"]
+    assert body["required"] is True
+    schema = body["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/Entry"}
+    entry = document["components"]["schemas"]["Entry"]
+    assert set(entry["required"]) == {"v", "type", "author", "key", "time", "prev", "body", "sig"}
+    assert entry["properties"]["type"] == {"$ref": "#/components/schemas/EntryType"}
+    assert "authority.genesis" in document["components"]["schemas"]["EntryType"]["enum"]
+    assert {"201", "400", "403", "413", "422"} <= set(post["responses"])
+    index = document["paths"]["/proof/inclusion"]["get"]["parameters"][0]["schema"]
+    assert index["type"] == "integer"
+    assert (index["minimum"], index["maximum"]) == (0, 2**53 - 1)

@@ -8,12 +8,14 @@ logged by the server, never echoed).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
 from realdid.errors import (
     DecodeError,
@@ -24,7 +26,7 @@ from realdid.errors import (
     VerificationError,
 )
 
-__all__ = ["PROBLEM_BASE", "install_problem_handlers", "problem"]
+__all__ = ["MEDIA_TYPE", "PROBLEM_BASE", "install_problem_handlers", "problem"]
 
 PROBLEM_BASE: Final = "https://realdid.example/problems/"
 MEDIA_TYPE: Final = "application/problem+json"
@@ -38,9 +40,35 @@ _MAPPING: Final[tuple[tuple[type[RealDIDError], int, str, str], ...]] = (
 )
 
 
-def problem(status: int, slug: str, title: str, detail: str, **extra: object) -> JSONResponse:
+def problem(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    headers: Mapping[str, str] | None = None,
+    **extra: object,
+) -> JSONResponse:
     body = {"type": PROBLEM_BASE + slug, "title": title, "status": status, "detail": detail}
-    return JSONResponse({**body, **extra}, status_code=status, media_type=MEDIA_TYPE)
+    return JSONResponse(
+        {**body, **extra}, status_code=status, media_type=MEDIA_TYPE, headers=headers
+    )
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at the request's path, for a 405's ``Allow``
+    (RFC 9110 §15.5.6). Starlette names only the first route that matches the
+    path, so ``GET /entries`` would hide ``POST /entries``."""
+    methods: set[str] = set()
+    pending: list[BaseRoute] = list(request.app.router.routes)
+    while pending:
+        route = pending.pop()
+        # FastAPI wraps an included router in one route; its own routes are inside.
+        inner = getattr(getattr(route, "original_router", None), "routes", None)
+        if inner is not None:
+            pending.extend(inner)
+        elif route.matches(request.scope)[0] is not Match.NONE:
+            methods.update(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -53,7 +81,12 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        return problem(exc.status_code, f"http-{exc.status_code}", "HTTP error", str(exc.detail))
+        headers = dict(exc.headers or {})  # e.g. how to authenticate, with a 401
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
+        return problem(
+            exc.status_code, f"http-{exc.status_code}", "HTTP error", str(exc.detail), headers
+        )
 
     async def validation_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

@@ -21,8 +21,9 @@ import typer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
+from realdid import strictjson
 from realdid.cli._terminal import Terminal
-from realdid.errors import RealDIDError
+from realdid.errors import DecodeError, RealDIDError
 from realdid.ledger.checkpoint import Checkpoint, CosignatureSigner, CosignatureVerifier
 from realdid.ledger.client import ForkDetectedError, LightClient, LogSource, TrustPolicy
 from realdid.ledger.entries import EntryType, decode_entry
@@ -152,7 +153,10 @@ def append(
         log = _log(home, db_url)
         if entry_type is not None:
             identity = _identity(as_ or home / "authority.json")
-            kind, fields, now = EntryType(entry_type), json.loads(body or "{}"), int(time.time())
+            kind, now = EntryType(entry_type), int(time.time())
+            fields = strictjson.loads(body or "{}", what="--body")  # no RecursionError
+            if not isinstance(fields, dict):
+                raise DecodeError("--body: want a JSON object")
             draft = decode_entry(identity.sign(kind, fields, now))
             key = state_key_of(draft)  # supersede the key's current entry (see entries.prev)
             prev = None if key is None else log.registry.latest_index(key)

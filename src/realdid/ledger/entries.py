@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from realdid import strictjson
 from realdid.crypto.bbs import validate_pk
 from realdid.crypto.dkg import Ceremony
 from realdid.crypto.dkg_messages import DkgParameters, Transcript
@@ -69,6 +70,7 @@ __all__ = [
 ]
 
 MAX_ENTRY_BYTES: Final = 256 * 1024
+_SIGNATURE_BYTES: Final = 64  # RFC 8032 §5.1.6
 DID_PATTERN: Final = r"^did:realdid:[a-z0-9][a-z0-9.-]{0,63}$"
 _DID = re.compile(DID_PATTERN)
 
@@ -429,18 +431,30 @@ def _first_error(exc: ValidationError) -> str:
 
 
 def decode_entry(octets: bytes) -> Entry:
-    """Parse and validate an entry's bytes: size, JSON, canonical form, envelope, body."""
+    """Parse and validate an entry's bytes: everything that needs no ledger state.
+
+    1. bytes, at most MAX_ENTRY_BYTES;
+    2. strict JSON (:mod:`realdid.strictjson`: UTF-8, no repeated member
+       name, integers within ±(2^53 − 1), no NaN, at most 64 levels), so a
+       hostile document is a DecodeError, never a RecursionError;
+    3. the envelope; 4. RFC 8785 canonical form (one text per entry);
+    5. the typed body; 6. the signature's encoding (64 bytes, canonical
+       base64url). Whether it verifies needs the author's key, which is
+       state: the registry checks that.
+
+    The log runs this before it takes its write lock (see ``Log.append``).
+    """
     if not isinstance(octets, bytes) or len(octets) > MAX_ENTRY_BYTES:
         raise DecodeError(f"entry: want bytes, at most {MAX_ENTRY_BYTES}")
+    entry = strictjson.validate_json(Entry, octets, what="entry")
     try:
-        json.loads(octets)  # a plain JSON syntax error reads better than pydantic's
-        entry = Entry.model_validate_json(octets)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DecodeError(f"entry: not JSON ({exc.__class__.__name__})") from None
-    except ValidationError as exc:
-        raise DecodeError(f"entry: {_first_error(exc)}") from None
-    if entry.encode() != octets:
+        canonical = entry.encode()
+    except rfc8785.CanonicalizationError:  # e.g. 1e400, which JSON parsers read as inf
+        raise DecodeError("entry: a number RFC 8785 cannot write") from None
+    if canonical != octets:
         raise DecodeError("entry: not in RFC 8785 canonical form")
+    if len(unb64url(entry.sig, "sig")) != _SIGNATURE_BYTES:
+        raise DecodeError(f"sig: want {_SIGNATURE_BYTES} bytes (Ed25519)")
     entry.typed_body()
     return entry
 

@@ -1,70 +1,130 @@
 """A LogSource over the ledger's HTTP API, for light clients of a remote log.
 
 It only fetches: every answer is checked by the light client, exactly as
-when it reads a log in process.
+when it reads a log in process. But an answer is input from outside before
+it is anything else, so each is first read as such:
+
+1. the status: anything but 200 is a :class:`LedgerHttpError` carrying the
+   problem's ``detail`` when there is a readable one (RFC 9457), and so is
+   a server that cannot be reached;
+2. JSON answers through :mod:`realdid.strictjson` (UTF-8, no repeated
+   member name, integers within ±(2^53 − 1), no NaN, at most 64 levels),
+   then their shape: every field present with its type (a bool is not an
+   int, a list not an object), indexes in [0, 2^53), at most
+   ``_MAX_PROOF`` hashes, every byte string canonical base64url;
+3. at most :data:`MAX_ANSWER_BYTES` of any answer: reading stops there.
+
+So whatever a server answers ends in a :class:`~realdid.errors.DecodeError`
+or a LedgerHttpError, never KeyError, TypeError, AttributeError,
+JSONDecodeError, UnicodeDecodeError, OverflowError or RecursionError — in
+this module or later in :class:`~realdid.ledger.client.LightClient`.
 """
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Mapping
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Annotated, Any, Final, Protocol
+from urllib.parse import quote
 
 import httpx
+from pydantic import BaseModel, ConfigDict, Field
 
-from realdid.errors import DecodeError, RealDIDError
+from realdid import strictjson
+from realdid.errors import DecodeError, InvalidArgumentError, RealDIDError
+from realdid.ledger.entries import unb64url
 from realdid.ledger.log import Lookup
 
-__all__ = ["HttpLogSource", "LedgerHttpError"]
+__all__ = ["MAX_ANSWER_BYTES", "HttpLogSource", "LedgerHttpError"]
+
+#: More than any proof over 2^64 leaves has (64 for inclusion, 65 for consistency).
+_MAX_PROOF: Final = 128
+#: The largest answer read: a lookup carries one entry (at most 256 KiB, so
+#: about 342 KiB in base64url) and two proofs; anything beyond is refused unread.
+MAX_ANSWER_BYTES: Final = 1024 * 1024
+#: How much of a server's problem detail an error message repeats.
+_MAX_DETAIL: Final = 300
 
 
 class LedgerHttpError(RealDIDError):
     """The ledger's HTTP API answered with an error (its problem detail is the message)."""
 
 
-def _unb64(text: str) -> bytes:
-    try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except ValueError:
-        raise DecodeError("ledger API: bad base64url") from None
+class _Answer(BaseModel):
+    """An answer's JSON: strict types (JSON mode, no coercion); fields added later ignored."""
+
+    model_config = ConfigDict(strict=True, frozen=True, extra="ignore")
 
 
-class _Response(Protocol):
-    @property
-    def status_code(self) -> int: ...
+Proof = Annotated[list[str], Field(max_length=_MAX_PROOF)]
 
-    @property
-    def content(self) -> bytes: ...
 
-    @property
-    def headers(self) -> Mapping[str, str]: ...
+class _ProofAnswer(_Answer):
+    proof: Proof
 
-    def json(self) -> Any: ...
+
+class _LookupAnswer(_Answer):
+    checkpoint: str
+    key: str
+    index: Annotated[int, Field(ge=0, le=strictjson.MAX_SAFE_INTEGER)] | None
+    entry: str | None
+    inclusion: Proof
+    state_proof: str
 
 
 class _Client(Protocol):
     """Any httpx-style client (httpx.Client, a test client of the ASGI app)."""
 
-    def get(self, url: str, *, params: Any = ...) -> Any: ...
+    def stream(self, method: str, url: str, *, params: Any = ...) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Reply:
+    status_code: int
+    media_type: str
+    content: bytes
+
+
+def _problem_detail(response: _Reply) -> str:
+    """The ``detail`` of an RFC 9457 answer, if it has a readable one; else ''."""
+    if not response.media_type.endswith("json"):
+        return ""
+    try:
+        body = strictjson.loads(response.content, what="ledger API problem")
+    except DecodeError:
+        return ""
+    detail = body.get("detail") if isinstance(body, dict) else None
+    if not isinstance(detail, str):
+        return ""
+    return "".join(c if c.isprintable() else "?" for c in detail[:_MAX_DETAIL])
+
+
+def _hashes(values: list[str], what: str) -> list[bytes]:
+    return [unb64url(value, f"ledger API {what}") for value in values]
 
 
 class HttpLogSource:
     def __init__(self, base_url: str, client: _Client | None = None) -> None:
         self.client: _Client = client or httpx.Client(base_url=base_url, timeout=30)
 
-    def _get(self, path: str, **params: int) -> _Response:
+    def _get(self, path: str, **params: int) -> _Reply:
+        """The answer, read up to MAX_ANSWER_BYTES (a server cannot make us hold more)."""
         try:
-            response: _Response = self.client.get(path, params=params)
-        except httpx.HTTPError as exc:
+            with self.client.stream("GET", path, params=params) as response:
+                content = bytearray()
+                for chunk in response.iter_bytes():
+                    content += chunk
+                    if len(content) > MAX_ANSWER_BYTES:
+                        break
+                media_type = response.headers.get("content-type", "").split(";")[0].strip()
+                reply = _Reply(int(response.status_code), str(media_type), bytes(content))
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
             raise LedgerHttpError(f"ledger API unreachable ({exc.__class__.__name__})") from None
-        if response.status_code != 200:
-            detail = (
-                response.json().get("detail", "")
-                if response.headers.get("content-type", "").endswith("json")
-                else ""
-            )
-            raise LedgerHttpError(f"ledger API {response.status_code}: {detail}")
-        return response
+        if reply.status_code != 200:
+            detail = "" if len(content) > MAX_ANSWER_BYTES else _problem_detail(reply)
+            raise LedgerHttpError(f"ledger API {reply.status_code}: {detail}")
+        if len(content) > MAX_ANSWER_BYTES:
+            raise DecodeError(f"ledger API: answer larger than {MAX_ANSWER_BYTES} bytes")
+        return reply
 
     def latest_checkpoint(self) -> bytes:
         return self._get("/checkpoint").content
@@ -73,20 +133,31 @@ class HttpLogSource:
         return self._get(f"/entries/{index}").content
 
     def inclusion_proof(self, index: int, size: int) -> list[bytes]:
-        data = self._get("/proof/inclusion", index=index, size=size).json()
-        return [_unb64(p) for p in data["proof"]]
+        content = self._get("/proof/inclusion", index=index, size=size).content
+        answer = strictjson.validate_json(_ProofAnswer, content, what="ledger API inclusion")
+        return _hashes(answer.proof, "inclusion proof")
 
     def consistency_proof(self, size1: int, size2: int) -> list[bytes]:
-        data = self._get("/proof/consistency", first=size1, second=size2).json()
-        return [_unb64(p) for p in data["proof"]]
+        content = self._get("/proof/consistency", first=size1, second=size2).content
+        answer = strictjson.validate_json(_ProofAnswer, content, what="ledger API consistency")
+        return _hashes(answer.proof, "consistency proof")
 
     def lookup(self, key: str) -> Lookup:
-        data = self._get(f"/lookup/{key}").json()
+        try:
+            path = "/lookup/" + quote(key, safe="")  # '#', '?' and '%' stay in the key
+        except UnicodeEncodeError:
+            raise InvalidArgumentError("lookup: the key is not UTF-8 text") from None
+        content = self._get(path).content
+        answer = strictjson.validate_json(_LookupAnswer, content, what="ledger API lookup")
+        try:
+            checkpoint = answer.checkpoint.encode()
+        except UnicodeEncodeError:  # a lone surrogate ("\ud800") in the JSON string
+            raise DecodeError("ledger API lookup: checkpoint is not UTF-8 text") from None
         return Lookup(
-            checkpoint=data["checkpoint"].encode(),
-            key=data["key"],
-            index=data["index"],
-            entry=None if data["entry"] is None else _unb64(data["entry"]),
-            inclusion=tuple(_unb64(p) for p in data["inclusion"]),
-            state_proof=_unb64(data["state_proof"]),
+            checkpoint=checkpoint,
+            key=answer.key,
+            index=answer.index,
+            entry=None if answer.entry is None else unb64url(answer.entry, "ledger API entry"),
+            inclusion=tuple(_hashes(answer.inclusion, "inclusion proof")),
+            state_proof=unb64url(answer.state_proof, "ledger API state proof"),
         )

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from realdid.errors import InvalidArgumentError
 from realdid.ledger.checkpoint import STATE_EXTENSION, Checkpoint
+from realdid.ledger.entries import decode_entry
 from realdid.ledger.note import Note, NoteSigner, sign_note
 from realdid.ledger.registry import Registry
 from realdid.ledger.rfc9162 import consistency_proof, inclusion_proof
@@ -70,16 +71,23 @@ class Log:
     def append(self, entry: bytes) -> int:
         """Append ``entry`` if its author may write it; returns its index once committed.
 
+        1. ``decode_entry``: size, strict JSON, envelope, canonical form, body,
+           signature encoding — nothing that needs state, so it runs before
+           any lock and junk traffic never queues behind (or delays) a write;
+        2. under the log's lock and inside the store's write transaction:
+           the stateful admission (author, key, signature, rules, ``prev``).
+
         Raises what Registry.check raises (nothing is written then), or StoreError.
         """
+        decoded = decode_entry(entry)
         with self._lock:
 
             def validate(index: int) -> None:
                 self._sync_to(index)
-                self.registry.check(entry)
+                self.registry.check(entry, decoded)
 
             index = self.store.append(entry, validate)
-            self.registry.apply(entry)
+            self.registry.apply(entry, decoded)
             return index
 
     def checkpoint(self) -> bytes:

@@ -157,14 +157,16 @@ class Registry:
             raise PermissionDeniedError(f"{entry.author} has been retired")
         return who
 
-    def check(self, octets: bytes) -> Entry:
+    def check(self, octets: bytes, decoded: Entry | None = None) -> Entry:
         """Decode ``octets`` and decide whether it may be the next entry.
 
+        ``decoded``: what ``decode_entry(octets)`` returned, when the caller
+        already decoded it (the log does, before taking its write lock).
         Raises DecodeError (malformed), VerificationError (bad signature),
         PermissionDeniedError (author lacks the admission) or
         InvalidArgumentError (inconsistent with the state). Changes nothing.
         """
-        entry = decode_entry(octets)
+        entry = decode_entry(octets) if decoded is None else decoded
         who = self._author(entry)
         try:
             key = who.document.key(entry.key)
@@ -328,9 +330,9 @@ class Registry:
 
     # ------------------------------------------------------------------ apply
 
-    def apply(self, octets: bytes) -> Entry:
-        """Check, then apply ``octets`` as entry number ``size``."""
-        entry = self.check(octets)
+    def apply(self, octets: bytes, decoded: Entry | None = None) -> Entry:
+        """Check, then apply ``octets`` as entry number ``size`` (``decoded`` as in check)."""
+        entry = self.check(octets, decoded)
         body = entry.typed_body()
         index = self.size
         match body:
