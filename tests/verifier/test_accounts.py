@@ -18,8 +18,14 @@ from sqlalchemy import Engine
 from tools.postgres import fresh_database, postgres_server
 
 from realdid import db
+from realdid.credentials.nonces import NonceStore
+from realdid.credentials.request import CredentialQuery
+from realdid.credentials.schemas import IDENTITY
 from realdid.errors import RevokedError
+from realdid.sandbox import Nation
 from realdid.verifier.accounts import Account, AccountStore
+from realdid.verifier.relying_party import RelyingParty, SignIn
+from tests.people import new_citizen
 from tests.snapshots import dump
 
 RACERS = 24  # below PostgreSQL's default 100 connections, shared with other test workers
@@ -149,3 +155,78 @@ def test_sign_in_reports_the_stored_account(tmp_path: Path) -> None:
         store.sign_in(nym, 20)
     assert store.get(account.id) == Account(account.id, nym, 10, 10, 2, True)
     assert store.evidence(account.id) == []
+
+
+def test_a_ban_racing_sign_ins_leaves_a_consistent_account(database_url: str) -> None:
+    """One thread bans while the others sign in: each sign-in either committed before the
+    ban (counted, its evidence kept) or is refused and left nothing."""
+    stores, engines = _stores(database_url, RACERS)
+    pseudonym = secrets.token_bytes(48)
+    try:
+        first, _ = stores[0].sign_in(pseudonym, 1000)
+
+        def work(i: int, s: AccountStore) -> object:
+            if i == RACERS // 2:
+                s.ban(first.id)
+                return "ban"
+            return s.sign_in(pseudonym, 2000, evidence=(b"r%d" % i, b"p"))
+
+        results = _race(stores, work)
+        signed = [r for r in results if isinstance(r, tuple)]
+        refused = [r for r in results if isinstance(r, RevokedError)]
+        assert len(signed) + len(refused) == RACERS - 1  # nothing else, no store error
+        account = stores[0].get(first.id)
+        assert account.banned
+        assert account.logins == 1 + len(signed)
+        assert len(stores[0].evidence(first.id)) == len(signed)
+    finally:
+        for e in engines:
+            e.dispose()
+
+
+def test_racing_sign_ins_through_the_relying_party_share_one_account(
+    nation: Nation, database_url: str
+) -> None:
+    """Several service workers (each its own ledger view and engine, one database) get
+    first answers of one citizen at once: one account, every caller told it."""
+    forum = nation.services["forum-b"]
+    wallet = nation.enroll(new_citizen(nation))
+    workers, engines = [], []
+    for _ in range(8):
+        engine = db.open_engine(database_url)
+        engines.append(engine)
+        workers.append(
+            RelyingParty(
+                did=forum.did,
+                view=nation.view(),
+                nonces=NonceStore(engine),
+                accounts=AccountStore(engine),
+                clock=nation.clock,
+            )
+        )
+    queries = [CredentialQuery(id="identity", schema_id=IDENTITY.schema_id)]
+    answers = [wallet.present(w.request(queries, purpose="registration")) for w in workers]
+    try:
+        barrier = threading.Barrier(len(workers))
+        results: list[object] = [None] * len(workers)
+
+        def run(i: int) -> None:
+            barrier.wait()
+            try:
+                results[i] = workers[i].sign_in(answers[i])
+            except Exception as exc:  # noqa: BLE001 - asserted on below
+                results[i] = exc
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(len(workers))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert [type(r).__name__ for r in results] == ["SignIn"] * len(workers)
+        signed = [r for r in results if isinstance(r, SignIn)]
+        assert len({s.account.id for s in signed}) == 1
+        assert sum(s.created for s in signed) == 1
+        assert workers[0].accounts.count() == 1
+    finally:
+        for e in engines:
+            e.dispose()
