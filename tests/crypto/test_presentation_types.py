@@ -292,13 +292,18 @@ def test_witnesses_that_are_not_credentials_are_refused(witnesses: Any) -> None:
         prove(f.statement, witnesses, issuance_blind=f.blind)
 
 
-def test_one_witness_of_another_type_is_refused() -> None:
+def test_one_witness_of_another_type_or_count_is_refused() -> None:
     f = full()
+    for wrong_count in (f.credentials[:1], f.credentials * 2, ()):
+        with pytest.raises(InvalidArgumentError):
+            prove(f.statement, wrong_count, issuance_blind=f.blind)
     with pytest.raises(InvalidArgumentError):
         prove(f.statement, (f.credentials[0], f.statement), issuance_blind=f.blind)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("blind", ["x", 7, True, [b"x"]], ids=["str", "int", "bool", "list"])
+@pytest.mark.parametrize(
+    "blind", ["x", 7, True, [b"x"], None], ids=["str", "int", "bool", "list", "missing"]
+)
 def test_a_wrongly_typed_issuance_blind_is_refused(blind: Any) -> None:
     f = full()
     with pytest.raises(InvalidArgumentError):
@@ -346,6 +351,14 @@ def test_a_batch_item_that_is_not_a_pair_is_named(item: Any) -> None:
         verify_batch([(f.statement, f.octets), item])
     assert info.value.failed == (1,)
     assert list(info.value.malformed) == [1]
+
+
+def test_a_blind_without_an_issuance_commitment_is_refused() -> None:
+    f = full()
+    with pytest.raises(InvalidArgumentError):
+        prove(
+            dataclasses.replace(f.statement, issuance=None), f.credentials, issuance_blind=f.blind
+        )
 
 
 # --- one malformed and one forged item in one batch ----------------------------------
