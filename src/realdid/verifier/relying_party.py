@@ -113,7 +113,7 @@ class RelyingParty:
         verified = self._check(presentation)
         if verified.pseudonym is None:
             raise InvalidArgumentError("sign-in: the request did not ask for a pseudonym")
-        known = self.accounts.find(verified.pseudonym)
+        known = self.accounts.find(verified.pseudonym)  # spares the nonce; the store rechecks
         if known is not None and known.banned:
             raise RevokedError("account: banned from this service")
         self.nonces.consume(verified.request.nonce, int(self.clock()))

@@ -44,8 +44,15 @@ __all__ = ["prove"]
 
 
 def _check_credentials(statement: Statement, credentials: Sequence[Credential]) -> None:
+    if isinstance(credentials, str | bytes) or not isinstance(credentials, Sequence):
+        got = type(credentials).__name__
+        raise InvalidArgumentError(f"credentials: got {got}, want a sequence of Credential")
     if len(credentials) != len(statement.credentials):
         raise InvalidArgumentError("credentials: want one per credential of the statement")
+    for k, cred in enumerate(credentials):
+        if not isinstance(cred, Credential):
+            got = type(cred).__name__
+            raise InvalidArgumentError(f"credentials {k}: got {got}, want a Credential")
     for k, (req, cred) in enumerate(zip(statement.credentials, credentials, strict=True)):
         if cred.schema.digest() != req.schema.digest() or cred.epoch != req.epoch:
             raise StatementError(f"credential {k}: not of the requested schema and epoch")
@@ -81,7 +88,7 @@ def prove(
     Raises StatementError if the credentials do not satisfy the statement,
     InvalidArgumentError if the statement itself is malformed.
     """
-    layout = statement.layout
+    layout = Statement.require(statement).layout  # every field's type, then the shape
     _check_credentials(statement, credentials)
     if statement.range_params is not None:
         _validate_once(statement.range_params)

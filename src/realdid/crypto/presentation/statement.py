@@ -10,23 +10,29 @@ Its digest, over every public input, opens the Fiat–Shamir transcript.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from realdid.crypto._backend import G1, Scalar, as_octets, decode_g1, decode_scalar
+from realdid.crypto._backend import Scalar
 from realdid.crypto._core import Api
 from realdid.crypto.credential import (
-    INTEGER_OFFSET,
     AttributeValue,
     Kind,
     Schema,
     credential_api,
-    date_to_days,
     encode_attribute,
 )
-from realdid.crypto.escrow import EscrowKey, EscrowLabel
+from realdid.crypto.presentation.parts import (
+    AttributeRef,
+    CredentialRequest,
+    EscrowRequest,
+    IssuanceCommitment,
+    RangePredicate,
+    check_ref,
+    check_tuple,
+    encode_bound,
+)
 from realdid.crypto.range_proof import RangeDecomposition, RangeParams
 from realdid.crypto.suites import BLS12_381_SHA_256, Ciphersuite
 from realdid.crypto.transcript import Transcript
@@ -41,88 +47,6 @@ __all__ = [
     "RangePredicate",
     "Statement",
 ]
-
-Bound = int | datetime.date
-
-
-@dataclass(frozen=True, slots=True)
-class CredentialRequest:
-    """One credential the presentation is about, and what of it is disclosed."""
-
-    schema: Schema
-    issuer_pk: bytes
-    epoch: int
-    disclosed: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class AttributeRef:
-    credential: int
-    attribute: str
-
-
-@dataclass(frozen=True, slots=True)
-class RangePredicate:
-    """lower <= attribute <= upper (either bound may be None), on a hidden integer or date.
-
-    Each bound is proved as a difference in [0, u^ℓ) (the range parameters'
-    bound, 65536 for u = 256, ℓ = 2): "attribute >= a" proves
-    a <= attribute < a + u^ℓ, so a verifier also learns that cap, and a
-    value beyond it cannot be proved. For dates in days that is 179 years;
-    for other integers, choose parameters whose u^ℓ covers the domain.
-    """
-
-    ref: AttributeRef
-    lower: Bound | None = None
-    upper: Bound | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class EscrowRequest:
-    """Encrypt the credential's escrow handle for the trustees, bound to ``label``."""
-
-    ref: AttributeRef
-    key: EscrowKey
-    label: EscrowLabel
-
-
-@dataclass(frozen=True, slots=True)
-class IssuanceCommitment:
-    """A blind commitment for a new credential of ``schema``, proved to hold the holder
-    secret of the presented credential ``source`` and, when ``schema`` has a nym
-    secret, ``source``'s nym secret minus ``nym_offset`` (the issuer's entropy, which
-    it adds back when signing).
-
-    So an issuer signs only for the holder that presented ``source``: a sector
-    credential is bound to the citizen's one holder secret, and a renewed identity
-    credential keeps the same nym secret, hence every pseudonym and every ban.
-    ``commitment`` is C = Q_2·blind + J_1·holder_secret [+ J_2·prover_nym] under the
-    blind draft's generators for the credential interface (credential.py).
-    """
-
-    schema: Schema
-    commitment: bytes
-    source: int = 0
-    nym_offset: bytes | None = None
-
-    def point(self) -> G1:
-        return decode_g1(as_octets(self.commitment, "issuance commitment"), "commitment")
-
-    def offset(self) -> Scalar | None:
-        if self.nym_offset is None:
-            return None
-        return decode_scalar(as_octets(self.nym_offset, "nym offset"), "nym offset")
-
-
-def _encode_bound(kind: Kind, bound: Bound) -> int:
-    """A bound in the attribute's integer encoding (offset included)."""
-    if kind is Kind.DATE:
-        if not isinstance(bound, datetime.date):
-            raise InvalidArgumentError("range bound on a date: want a datetime.date")
-        bound = date_to_days(bound)
-    if type(bound) is not int or not -INTEGER_OFFSET <= bound < INTEGER_OFFSET:
-        raise InvalidArgumentError("range bound: want an int in [-2^62, 2^62)")
-    return bound + INTEGER_OFFSET
 
 
 @dataclass(frozen=True)
@@ -187,29 +111,56 @@ class Statement:
             return True
         return any(r == ref for r, _ in self.equal_public)
 
+    @staticmethod
+    def require(value: object) -> Statement:
+        """``value`` if it is a Statement (what every entry point checks first)."""
+        if not isinstance(value, Statement):
+            raise InvalidArgumentError(f"statement: got {type(value).__name__}, want a Statement")
+        return value
+
     def _check_types(self) -> None:
-        """Everything a caller could get wrong in kind, refused with a typed error."""
-        if not isinstance(self.credentials, tuple) or not 1 <= len(self.credentials) <= 8:
-            raise InvalidArgumentError("statement: want a tuple of 1 to 8 credential requests")
+        """Everything a caller could get wrong in kind, refused with a typed error before
+        any of it is used (each part checks its own fields, parts.py)."""
+        if not isinstance(self.ciphersuite, Ciphersuite):
+            raise InvalidArgumentError("statement ciphersuite: want a suites.Ciphersuite")
+        credentials = check_tuple(self.credentials, "statement credentials")
+        if not 1 <= len(credentials) <= 8:
+            raise InvalidArgumentError("statement: want 1 to 8 credential requests")
         for name in ("nonce", "context_id", "request_digest"):
             value = getattr(self, name)
             if not isinstance(value, bytes) or len(value) > 1024:
                 raise InvalidArgumentError(f"statement {name}: want bytes, at most 1024")
-        for k, req in enumerate(self.credentials):
-            if not isinstance(req, CredentialRequest) or not isinstance(req.schema, Schema):
+        for k, req in enumerate(credentials):
+            if not isinstance(req, CredentialRequest):
                 raise InvalidArgumentError(f"credential {k}: want a CredentialRequest")
-            if not isinstance(req.issuer_pk, bytes) or not isinstance(req.disclosed, tuple):
-                raise InvalidArgumentError(f"credential {k}: issuer_pk bytes, disclosed a tuple")
-            req.schema.header(req.epoch)  # checks the epoch
-        refs = [p.ref for p in self.ranges] + [r for pair in self.equal for r in pair]
-        refs += [ref for ref, _ in self.equal_public]
-        if self.escrow is not None:
-            refs.append(self.escrow.ref)
-        for ref in refs:
-            if not isinstance(ref, AttributeRef) or type(ref.credential) is not int:
-                raise InvalidArgumentError("attribute ref: want AttributeRef(int, str)")
+            req.check_types(k)
         if self.pseudonym_from is not None and type(self.pseudonym_from) is not int:
             raise InvalidArgumentError("pseudonym_from: want an int or None")
+        for p in check_tuple(self.ranges, "statement ranges"):
+            if not isinstance(p, RangePredicate):
+                raise InvalidArgumentError("statement ranges: want RangePredicates")
+            p.check_types()
+        for entry in check_tuple(self.equal, "statement equal"):
+            pair = check_tuple(entry, "equality")
+            if len(pair) != 2:
+                raise InvalidArgumentError("equality: want a pair of AttributeRefs")
+            for ref in pair:
+                check_ref(ref, "equality")
+        for entry in check_tuple(self.equal_public, "statement equal_public"):
+            pair = check_tuple(entry, "public equality")
+            if len(pair) != 2:
+                raise InvalidArgumentError("public equality: want (AttributeRef, value)")
+            check_ref(pair[0], "public equality")  # the value: by its kind, in public_values
+        for name, part, kind in (
+            ("escrow", self.escrow, EscrowRequest),
+            ("issuance", self.issuance, IssuanceCommitment),
+        ):
+            if part is not None:
+                if not isinstance(part, kind):
+                    raise InvalidArgumentError(f"statement {name}: want {kind.__name__} or None")
+                part.check_types()
+        if self.range_params is not None and not isinstance(self.range_params, RangeParams):
+            raise InvalidArgumentError("statement range_params: want RangeParams or None")
 
     @cached_property
     def layout(self) -> Layout:
@@ -286,11 +237,8 @@ class Statement:
         issuance = self.issuance
         if issuance is None:
             return
-        if not isinstance(issuance, IssuanceCommitment) or not isinstance(issuance.schema, Schema):
-            raise InvalidArgumentError("issuance: want an IssuanceCommitment")
-        if type(issuance.source) is not int or not 0 <= issuance.source < len(self.credentials):
+        if not 0 <= issuance.source < len(self.credentials):
             raise InvalidArgumentError("issuance: no such source credential")
-        issuance.point()  # a G1 point in the subgroup, not the identity
         nyms = issuance.schema.nym_count
         if nyms > 1:
             raise InvalidArgumentError("issuance: a target schema has at most one nym secret")
@@ -314,9 +262,9 @@ class Statement:
             if p.lower is None and p.upper is None:
                 raise InvalidArgumentError("range: want at least one bound")
             if p.lower is not None:  # attribute - lower in [0, bound)
-                out.append((p.ref, RangeDecomposition(1, -_encode_bound(kind, p.lower))))
+                out.append((p.ref, RangeDecomposition(1, -encode_bound(kind, p.lower))))
             if p.upper is not None:  # upper - attribute in [0, bound)
-                out.append((p.ref, RangeDecomposition(-1, _encode_bound(kind, p.upper))))
+                out.append((p.ref, RangeDecomposition(-1, encode_bound(kind, p.upper))))
         return tuple(out)
 
     @cached_property

@@ -20,7 +20,7 @@ checks; when they fail, bisection (checks.find_failures) names the bad ones.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from realdid.crypto._backend import BP2, G1, Scalar, encode_g1
@@ -54,11 +54,30 @@ class Verified:
 
 
 class PresentationBatchError(VerificationError):
-    """Some presentations of a batch are invalid; ``failed`` lists their positions."""
+    """Some items of a batch are bad; every item was still looked at.
 
-    def __init__(self, failed: Sequence[int], total: int) -> None:
+    ``failed``: the positions a single :func:`verify` would reject, sorted — forged
+    or undecodable presentations and malformed items alike.
+    ``malformed``: among those, position -> the InvalidArgumentError of an item that
+    is the caller's mistake (not a (Statement, bytes) pair, or a statement that fails
+    its own checks), the error a single :func:`verify` raises for it.
+    ``verified``: per position, what a presentation that verified discloses; None
+    where it failed. The message names counts and positions only.
+    """
+
+    def __init__(
+        self,
+        failed: Sequence[int],
+        total: int,
+        *,
+        malformed: Mapping[int, RealDIDError] | None = None,
+        verified: Sequence[Verified | None] = (),
+    ) -> None:
         self.failed = tuple(failed)
-        super().__init__(f"{len(self.failed)} of {total} presentations do not verify")
+        self.malformed = dict(sorted((malformed or {}).items()))
+        self.verified = tuple(verified)
+        where = f" ({len(self.malformed)} malformed: {list(self.malformed)})" if malformed else ""
+        super().__init__(f"{len(self.failed)} of {total} presentations do not verify{where}")
 
 
 @dataclass(slots=True)
@@ -181,7 +200,7 @@ def read(statement: Statement, presentation: bytes) -> Verified:
     """What a presentation carries (disclosed values, pseudonym, escrow ciphertext),
     decoded strictly against ``statement`` but *not verified*: for the prover reading
     its own output. A relying party calls :func:`verify`."""
-    return _contents(Presentation.decode(presentation, statement))
+    return _contents(Presentation.decode(presentation, Statement.require(statement)))
 
 
 def _contents(p: Presentation) -> Verified:
@@ -193,12 +212,23 @@ def verify(statement: Statement, presentation: bytes) -> Verified:
     """Verify one presentation against ``statement``; returns what it discloses.
 
     Raises VerificationError if it does not verify, DecodeError if malformed,
-    InvalidArgumentError if the statement itself is malformed.
+    InvalidArgumentError if the statement itself is malformed (any wrongly typed
+    field included: see Statement.layout).
     """
-    verified, linear, pairing = _equations(statement, presentation)
+    verified, linear, pairing = _equations(Statement.require(statement), presentation)
     if not (linear.holds() and pairing.holds()):
         raise VerificationError("presentation does not verify")
     return verified
+
+
+def _statement_of(item: object) -> Statement:
+    """The item's statement, checked (InvalidArgumentError: the caller's mistake)."""
+    if not isinstance(item, tuple) or len(item) != 2:
+        got = type(item).__name__
+        raise InvalidArgumentError(f"batch item: got {got}, want a (Statement, bytes) pair")
+    statement = Statement.require(item[0])
+    statement.layout  # noqa: B018  (validates every field, once per statement)
+    return statement
 
 
 def _holds(batch: Sequence[_Checked]) -> bool:
@@ -212,21 +242,41 @@ def _holds(batch: Sequence[_Checked]) -> bool:
 def verify_batch(items: Iterable[tuple[Statement, bytes]]) -> list[Verified]:
     """Verify many presentations with one MSM and one multi-pairing.
 
-    Returns what each discloses, in order; raises PresentationBatchError
-    naming exactly the presentations a single verify would reject.
+    Returns what each discloses, in order, when all verify. Otherwise raises
+    PresentationBatchError after looking at every item: a malformed item (the
+    caller's mistake) is named in ``malformed`` and skipped; the others are
+    verified together, and bisection names exactly those a single verify would
+    reject; ``verified`` carries the results of the good ones. Raises
+    InvalidArgumentError only when ``items`` is not iterable.
     """
+    if not isinstance(items, Iterable):
+        got = type(items).__name__
+        raise InvalidArgumentError(f"verify_batch: got {got}, want (Statement, bytes) pairs")
     items = list(items)
     failed: list[int] = []
+    malformed: dict[int, RealDIDError] = {}
     checked: list[_Checked] = []
-    for index, (statement, octets) in enumerate(items):
+    for index, item in enumerate(items):
         try:
-            verified, linear, pairing = _equations(statement, octets)
+            statement = _statement_of(item)
+        except RealDIDError as exc:
+            malformed[index] = exc
+            continue
+        try:
+            verified, linear, pairing = _equations(statement, item[1])
         except RealDIDError:
             failed.append(index)
             continue
         checked.append(_Checked(index, verified, linear, pairing))
     if checked and not _holds(checked):
-        failed += [item.index for item in find_failures(checked, _holds)]
-    if failed:
-        raise PresentationBatchError(sorted(failed), len(items))
-    return [item.verified for item in checked]
+        bad = {c.index for c in find_failures(checked, _holds)}
+        failed += bad  # every other item passed a combined check or its own
+        checked = [c for c in checked if c.index not in bad]
+    if failed or malformed:
+        results: list[Verified | None] = [None] * len(items)
+        for good in checked:
+            results[good.index] = good.verified
+        raise PresentationBatchError(
+            sorted([*failed, *malformed]), len(items), malformed=malformed, verified=results
+        )
+    return [c.verified for c in checked]
