@@ -28,10 +28,11 @@ from tools.world import (
     world,
 )
 
-from realdid.crypto._backend import BP1, G1, Scalar, encode_g1
+from realdid.crypto._backend import BP1, G1, Scalar, encode_g1, encode_scalar
 from realdid.crypto.credential import (
     AttributeValue,
     Credential,
+    Kind,
     credential_api,
     encode_attribute,
 )
@@ -224,7 +225,13 @@ def test_a_public_equality_sends_no_value_and_binds_the_value() -> None:
     )
     octets = prove(cn, [alice])
     assert verify(cn, octets).disclosed == ({"region": "Beijing", "verified_resident": "true"},)
-    assert b"CN" not in octets
+    # Neither the value nor its signed scalar travels (the text alone is two
+    # bytes, which random proof bytes hold by chance: check the 32-byte scalar).
+    signed = encode_attribute(Kind.TEXT, "CN", credential_api(alice.ciphersuite))
+    assert encode_scalar(signed) not in octets
+    plain = prove(dataclasses.replace(cn, equal_public=()), [alice])
+    # nothing added: the attribute's response is even dropped (the verifier knows the value)
+    assert len(octets) == len(plain) - 32
     other = dataclasses.replace(cn, equal_public=((AttributeRef(0, "nationality"), "FR"),))
     with pytest.raises(VerificationError):
         verify(other, octets)
