@@ -286,9 +286,12 @@ def _one_blinding() -> tuple[Evidence, BlindedCiphertext]:
 
 
 OTHER = BP1 * Scalar(7)
+Change = Callable[
+    [Evidence, BlindedCiphertext], tuple[BlindedCiphertext, EscrowCiphertext, EscrowKey, bytes]
+]
 
 
-def _variants() -> Iterator[tuple[str, Callable[[Evidence, BlindedCiphertext], tuple]]]:
+def _variants() -> Iterator[tuple[str, Change]]:
     """Each public input of the blinding proof, changed; verification must fail."""
     yield "request", lambda ev, bl: (bl, ev.ct, key(), REQUEST[:-1] + b"\x00")
     yield "U", lambda ev, bl: (bl, dataclasses.replace(ev.ct, U=ev.ct.U + OTHER), key(), REQUEST)
@@ -305,9 +308,7 @@ def _variants() -> Iterator[tuple[str, Callable[[Evidence, BlindedCiphertext], t
 
 
 @pytest.mark.parametrize(("name", "change"), list(_variants()), ids=[n for n, _ in _variants()])
-def test_changing_any_public_input_fails_verification(
-    name: str, change: Callable[[Evidence, BlindedCiphertext], tuple]
-) -> None:
+def test_changing_any_public_input_fails_verification(name: str, change: Change) -> None:
     ev, blinded = _one_blinding()
     verify_blinding(blinded, ev.ct, key(), request=REQUEST)
     bl, ct, k, request = change(ev, blinded)
