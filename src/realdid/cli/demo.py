@@ -23,6 +23,7 @@ from realdid.cli._terminal import Terminal
 from realdid.credentials.exchange import VerifiedPresentation
 from realdid.credentials.request import CredentialQuery, Predicate
 from realdid.credentials.schemas import BADGE, CREDIT, IDENTITY, MEDICAL
+from realdid.crypto.escrow import handle_index_key
 from realdid.crypto.threshold import NotEnoughSharesError
 from realdid.errors import PermissionDeniedError, RevokedError, StatementError
 from realdid.ledger.entries import EntryType, b64url, decode_entry
@@ -307,7 +308,9 @@ def _opening(term: Terminal, nation: Nation) -> None:
     openings = [e for e in entries if e.type is EntryType.OPENING_REQUEST]
     share_count = sum(e.type is EntryType.OPENING_SHARE for e in entries)
     everything = b"".join(store.entries(0, store.size()))
-    leaked = any(s.encode() in everything for s in (person.name, person.resident_id))
+    point = handle_index_key(nation.authority.registry.escrow_handle(person.resident_id))
+    named = (person.name, person.resident_id, b64url(point))  # handle·Q, as an entry would hold it
+    leaked = any(s.encode() in everything for s in named)
     term.table(
         "the opening",
         [
@@ -334,7 +337,8 @@ def _opening(term: Terminal, nation: Nation) -> None:
             ("steps", f"1 blinding and {share_count} shares, each with its proof: all verify"),
             (
                 "whom it named",
-                "nowhere: no name, no resident id, no point that links two openings"
+                "nowhere: no name, no resident id, not the handle point (what would link"
+                " two openings of one citizen)"
                 if not leaked
                 else "LEAKED (wrong)",
             ),
