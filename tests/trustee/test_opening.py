@@ -8,7 +8,8 @@ import pytest
 
 from realdid.credentials.request import CredentialQuery
 from realdid.credentials.schemas import IDENTITY
-from realdid.crypto.escrow_blinding import BlindedCiphertext
+from realdid.crypto._backend import Scalar
+from realdid.crypto.escrow_blinding import BlindedCiphertext, _prove
 from realdid.crypto.threshold import NotEnoughSharesError
 from realdid.errors import InvalidArgumentError, VerificationError
 from realdid.ledger.entries import EntryType, OpeningBlindingBody, b64url, unb64url
@@ -112,6 +113,25 @@ def test_a_wrong_blinding_is_refused_by_trustees_and_names_the_authority(nation:
     reused = _sign_blinding(nation, again, copy_of_b)
     with pytest.raises(BadBlindingError):
         trustee.approve(trustee.review(again), reused)
+
+
+def test_a_blinding_by_zero_is_named_when_the_shares_are_combined(nation: Nation) -> None:
+    """b = 0 passes the proof of knowledge (the trustees cannot see it) and reveals
+    nothing (the shares give s·y = V'); the combination refuses it, naming the author."""
+    _, evidence = _account_evidence(nation, nation.services["bank-1"])
+    index = _file(nation, evidence, "C-10")
+    opening = nation.trustees[0].review(index)
+    zero = _prove(opening.ciphertext, opening.trustees.joint_key, opening.entry_hash,
+                  Scalar(0), Scalar(5))  # fmt: skip
+    blinding = _sign_blinding(nation, index, zero)
+    shares = [t.approve(t.review(index), blinding) for t in nation.trustees[:3]]
+    for attempt in (
+        lambda: check_opening(nation.view(), index, blinding, shares),
+        lambda: nation.authority.identify_opening(index, blinding, shares),
+    ):
+        with pytest.raises(BadBlindingError, match="b = 0") as named:
+            attempt()
+        assert named.value.author == nation.authority.did
 
 
 def test_fewer_than_k_shares_open_nothing_even_for_the_authority(nation: Nation) -> None:
