@@ -52,6 +52,7 @@ from realdid.crypto.threshold import (
     lagrange_at_zero,
 )
 from realdid.errors import DecodeError, InvalidArgumentError, VerificationError
+from tests.crypto.test_malformed import SCALAR_DEFECTS, g1_defects
 
 N, K = 5, 3
 REQUEST = bytes(range(32))  # stands for the opening request's entry hash
@@ -477,3 +478,19 @@ def test_shares_for_one_request_or_copy_open_no_other() -> None:
     with pytest.raises(InvalidArgumentError):  # a share of another key
         trustee_decrypt_blinded(run_ceremony(3, 2).key_shares[1], ev.ct, blinded, key(),
                                 FORUM_A, request=REQUEST)  # fmt: skip
+
+
+@pytest.mark.parametrize("defect", sorted(g1_defects()))
+@pytest.mark.parametrize("slot", [0, 48], ids=["U'", "V'"])
+def test_each_malformed_point_is_a_decode_error(defect: str, slot: int) -> None:
+    octets = _one_blinding()[1].encode()
+    with pytest.raises(DecodeError):
+        BlindedCiphertext.decode(octets[:slot] + g1_defects()[defect] + octets[slot + 48 :])
+
+
+@pytest.mark.parametrize("defect", sorted(set(SCALAR_DEFECTS) - {"zero"}))  # 0 is a scalar
+@pytest.mark.parametrize("slot", [96, 128, 160], ids=["c", "z_b", "z_s"])
+def test_each_malformed_scalar_is_a_decode_error(defect: str, slot: int) -> None:
+    octets = _one_blinding()[1].encode()
+    with pytest.raises(DecodeError):
+        BlindedCiphertext.decode(octets[:slot] + SCALAR_DEFECTS[defect] + octets[slot + 32 :])
