@@ -18,8 +18,8 @@ from realdid.crypto._backend import G1, G1_IDENTITY, R, Scalar, encode_g1, msm_g
 from realdid.crypto.groups import dkg_pedersen_h, escrow_base
 from realdid.crypto.threshold import (
     PARTIAL_DECRYPTION_LENGTH,
-    KeyShare,
     JointKey,
+    KeyShare,
     NotEnoughSharesError,
     PartialDecryption,
     PartialDecryptionError,
@@ -108,7 +108,7 @@ def test_k_minus_1_partials_are_refused() -> None:
 def test_a_key_claiming_a_lower_threshold_is_refused(low: int) -> None:
     """The defect: with k below the sharing's, Lagrange over k shares gives a wrong
     point and no error. The key's shares must lie on a degree-(k − 1) polynomial."""
-    _, M, U, V = _setup()
+    _, M, _, V = _setup()
     partials = _partials(tuple(range(1, low + 1)))
     weights = [-lam for lam in lagrange_at_zero(range(1, low + 1))]
     wrong = msm_g1([V, *(p.share for p in partials)], [Scalar(1), *weights])
