@@ -23,7 +23,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from rich.console import Console
 from rich.table import Table
@@ -36,10 +38,12 @@ from realdid.credentials.request import CredentialQuery, Predicate  # noqa: E402
 from realdid.credentials.schemas import IDENTITY  # noqa: E402
 from realdid.credentials.view import LedgerView  # noqa: E402
 from realdid.crypto.presentation import verify  # noqa: E402
-from realdid.sandbox import ORIGIN, build_nation  # noqa: E402
+from realdid.sandbox import ORIGIN, Nation, build_nation  # noqa: E402
+from realdid.trustee.opening import TrusteeDesk, check_opening, file_opening_request  # noqa: E402
 from realdid.wallet.wallet import Wallet  # noqa: E402
 
 TODAY = datetime.date(2026, 11, 24)
+_T = TypeVar("_T")
 
 
 def _median_ms(fn: Callable[[], object], runs: int) -> float:
@@ -153,6 +157,47 @@ def main() -> None:
         table.add_column("ms", justify="right")
         table.add_row("unlock + rebuild 1 credential", f"{unlock:.1f}")
         console.print(table)
+        _opening(console, nation)
+
+
+BLINDING = "authority: review, blinding with its proof, append"
+SHARE = "one trustee: review, check the blinding, share, append"
+CHECK = "anyone: check every step (review, blinding, 3 shares)"
+MAP = "authority: that check, unblind, map to the citizen"
+
+
+def _approve(desk: TrusteeDesk, index: int, blinding: int) -> int:
+    return desk.approve(desk.review(index), blinding)
+
+
+def _opening(console: Console, nation: Nation) -> None:
+    """Lawful openings of forum accounts, each step with its ledger reads and writes
+    (docs/crypto.md §11): blinding, 3 trustees' shares, anyone's check, the mapping."""
+    forum = nation.services["forum-a"]
+    steps: dict[str, list[float]] = {}
+
+    def timed(name: str, fn: Callable[[], _T]) -> _T:
+        start = time.perf_counter()
+        result = fn()
+        steps.setdefault(name, []).append((time.perf_counter() - start) * 1000)
+        return result
+
+    for account in range(1, 6):
+        index = file_opening_request(nation.court, nation.ledger, case=f"B-{account}",
+                                     warrant=b"w", service=forum.did,
+                                     evidence=forum.accounts.evidence(account)[0],
+                                     clock=nation.clock)  # fmt: skip
+        blinding = timed(BLINDING, partial(nation.authority.blind_opening, index))
+        shares = [timed(SHARE, partial(_approve, desk, index, blinding))
+                  for desk in nation.trustees[:3]]  # fmt: skip
+        timed(CHECK, partial(check_opening, nation.view(), index, blinding, shares))
+        timed(MAP, partial(nation.authority.identify_opening, index, blinding, shares))
+    table = Table(title="A lawful opening on the ledger (median of 5; SQLite, embedded log)")
+    table.add_column("step")
+    table.add_column("ms", justify="right")
+    for name, times in steps.items():
+        table.add_row(name, f"{statistics.median(times):.1f}")
+    console.print(table)
 
 
 if __name__ == "__main__":

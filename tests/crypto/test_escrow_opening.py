@@ -23,8 +23,8 @@ from realdid.crypto.escrow import (
 )
 from realdid.crypto.presentation import prove, verify
 from realdid.crypto.presentation.statement import Statement
-from realdid.crypto.threshold import PartialDecryptionError
-from realdid.errors import InvalidArgumentError, VerificationError
+from realdid.crypto.threshold import NotEnoughSharesError, PartialDecryptionError
+from realdid.errors import VerificationError
 
 N, K = 5, 3
 
@@ -59,9 +59,7 @@ def test_any_k_trustees_recover_exactly_the_citizens_handle(quorum: tuple[int, .
     assert statement.escrow is not None
     key, label = statement.escrow.key, statement.escrow.label
     partials = [trustee_decrypt(c.key_shares[j], ct, key, label) for j in quorum]
-    opened = open_ciphertext(
-        ct, partials, key=key, public_shares=c.result.public_shares, threshold=K
-    )
+    opened = open_ciphertext(ct, partials, key=c.result.joint_key())
     alice_handle = world().alice.identity.scalars[
         world().alice.identity.schema.index("escrow_handle")
     ]
@@ -76,8 +74,8 @@ def test_k_minus_one_trustees_get_nothing() -> None:
     assert statement.escrow is not None
     key, label = statement.escrow.key, statement.escrow.label
     partials = [trustee_decrypt(c.key_shares[j], ct, key, label) for j in (1, 2)]
-    with pytest.raises(InvalidArgumentError):
-        open_ciphertext(ct, partials, key=key, public_shares=c.result.public_shares, threshold=K)
+    with pytest.raises(NotEnoughSharesError):
+        open_ciphertext(ct, partials, key=c.result.joint_key())
 
 
 def test_a_bad_share_is_named() -> None:
@@ -88,10 +86,7 @@ def test_a_bad_share_is_named() -> None:
     partials = [trustee_decrypt(c.key_shares[j], ct, key, label) for j in (1, 2, 4)]
     cheat = dataclasses.replace(partials[1], share=partials[1].share + BP1)
     with pytest.raises(PartialDecryptionError) as info:
-        open_ciphertext(
-            ct, [partials[0], cheat, partials[2]], key=key,
-            public_shares=c.result.public_shares, threshold=K,
-        )  # fmt: skip
+        open_ciphertext(ct, [partials[0], cheat, partials[2]], key=c.result.joint_key())
     assert info.value.bad_indexes == (2,)
 
 
@@ -115,4 +110,4 @@ def test_a_share_for_one_ciphertext_does_not_open_another() -> None:
     key = statement.escrow.key
     shares = [trustee_decrypt(c.key_shares[j], ct, key, ct.label) for j in (1, 2, 3)]
     with pytest.raises(PartialDecryptionError):
-        open_ciphertext(other, shares, key=key, public_shares=c.result.public_shares, threshold=K)
+        open_ciphertext(other, shares, key=c.result.joint_key())

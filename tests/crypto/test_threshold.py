@@ -14,11 +14,13 @@ from functools import cache
 
 import pytest
 
-from realdid.crypto._backend import G1, R, Scalar, encode_g1
+from realdid.crypto._backend import G1, G1_IDENTITY, R, Scalar, encode_g1, msm_g1
 from realdid.crypto.groups import dkg_pedersen_h, escrow_base
 from realdid.crypto.threshold import (
     PARTIAL_DECRYPTION_LENGTH,
+    JointKey,
     KeyShare,
+    NotEnoughSharesError,
     PartialDecryption,
     PartialDecryptionError,
     _dleq_challenge,
@@ -60,16 +62,18 @@ def _public_shares() -> dict[int, G1]:
     return {j: s.public_share for j, s in _setup()[0].items()}
 
 
+def _key(threshold: int = K) -> JointKey:
+    return JointKey(_setup()[0][1].public_key, threshold, _public_shares())
+
+
 def _partials(indexes: tuple[int, ...], context: bytes = CONTEXT) -> list[PartialDecryption]:
     shares, _, U, _ = _setup()
     return [partial_decrypt(shares[j], U, context=context) for j in indexes]
 
 
-def _combine(partials: list[PartialDecryption], threshold: int = K) -> G1:
+def _combine(partials: list[PartialDecryption]) -> G1:
     _, _, U, V = _setup()
-    return combine(
-        partials, U, V=V, public_shares=_public_shares(), threshold=threshold, context=CONTEXT
-    )
+    return combine(partials, U, V=V, key=_key(), context=CONTEXT)
 
 
 # --------------------------------------------------------------------------- decryption
@@ -87,16 +91,57 @@ def test_more_than_k_partials_and_bytes_inputs_also_work() -> None:
         partials,
         encode_g1(U),
         V=encode_g1(V),
-        public_shares=_public_shares(),
-        threshold=K,
+        key=_key(),
         context=CONTEXT,
     )
     assert got == M
 
 
 def test_k_minus_1_partials_are_refused() -> None:
-    with pytest.raises(InvalidArgumentError, match="want at least 3"):
+    with pytest.raises(NotEnoughSharesError, match="want at least the key's threshold 3") as e:
         _combine(_partials((1, 2)))
+    assert (e.value.got, e.value.threshold) == (2, K)
+    assert isinstance(e.value, InvalidArgumentError)
+
+
+@pytest.mark.parametrize("low", range(1, K))
+def test_a_key_claiming_a_lower_threshold_is_refused(low: int) -> None:
+    """The defect: with k below the sharing's, Lagrange over k shares gives a wrong
+    point and no error. The key's shares must lie on a degree-(k − 1) polynomial."""
+    _, M, _, V = _setup()
+    partials = _partials(tuple(range(1, low + 1)))
+    weights = [-lam for lam in lagrange_at_zero(range(1, low + 1))]
+    wrong = msm_g1([V, *(p.share for p in partials)], [Scalar(1), *weights])
+    assert wrong != M  # what combining under the false threshold would return
+    with pytest.raises(InvalidArgumentError, match=f"degree {low - 1}"):
+        _key(low)
+
+
+def test_a_key_claiming_a_higher_threshold_needs_more_shares_and_stays_right() -> None:
+    _, M, U, V = _setup()
+    key = _key(K + 1)
+    with pytest.raises(NotEnoughSharesError):
+        combine(_partials((1, 2, 3)), U, V=V, key=key, context=CONTEXT)
+    assert combine(_partials((1, 2, 3, 5)), U, V=V, key=key, context=CONTEXT) == M
+
+
+def test_a_joint_key_is_checked_when_built() -> None:
+    shares, y = _public_shares(), _setup()[0][1].public_key
+    for bad in (0, N + 1, True, "3"):
+        with pytest.raises(InvalidArgumentError, match="threshold"):
+            JointKey(y, bad, shares)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="polynomial"):
+        JointKey(y + G, K, shares)  # y off the shares' polynomial
+    with pytest.raises(InvalidArgumentError, match="polynomial"):
+        JointKey(y, K, {**shares, 5: shares[5] + G})  # one share off it
+    with pytest.raises(InvalidArgumentError, match="identity"):
+        JointKey(G1_IDENTITY, 1, {1: G1_IDENTITY})
+    with pytest.raises(InvalidArgumentError):
+        JointKey(y, K, {**shares, 0: G})  # index 0 is the secret's point
+    assert JointKey(y, N, shares).threshold == N  # n of n: nothing more to check
+    _, _, U, V = _setup()
+    with pytest.raises(InvalidArgumentError, match="JointKey"):
+        combine(_partials((1, 2, 3)), U, V=V, key=y, context=CONTEXT)  # type: ignore[arg-type]
 
 
 def test_duplicate_and_unknown_indexes_are_refused() -> None:
@@ -107,8 +152,6 @@ def test_duplicate_and_unknown_indexes_are_refused() -> None:
         _combine([p1, p2, replace(p2, index=9)])
     with pytest.raises(InvalidArgumentError):
         _combine([p1, p2, replace(p2, index=0)])
-    with pytest.raises(InvalidArgumentError, match="threshold"):
-        _combine([p1, p2], threshold=0)
 
 
 def _bad_indexes(partials: list[PartialDecryption]) -> tuple[int, ...]:
@@ -183,7 +226,7 @@ def test_malformed_ciphertext_points_raise_decode_error(defect: str) -> None:
     partials = _partials((1, 2, 3))
     for u, v in ((octets, encode_g1(V)), (encode_g1(U), octets)):
         with pytest.raises(DecodeError):
-            combine(partials, u, V=v, public_shares=_public_shares(), threshold=K, context=CONTEXT)
+            combine(partials, u, V=v, key=_key(), context=CONTEXT)
 
 
 def test_key_share_repr_hides_the_secret() -> None:

@@ -12,13 +12,16 @@ from tools.compile_contract import compile_contract
 from tools.ledger_world import ORIGIN, T0, LedgerWorld, ledger_world
 from web3 import Web3
 
+from realdid.crypto._backend import BP1, Scalar
+from realdid.crypto.escrow_blinding import BlindedCiphertext
 from realdid.errors import PermissionDeniedError
 from realdid.ledger.client import LightClient, TrustPolicy
 from realdid.ledger.entries import EntryType, Role, b64url
+from realdid.ledger.identity import LedgerIdentity
 from realdid.ledger.log import Log
 from realdid.ledger.note import NoteSigner
 from realdid.ledger.rfc9162 import hash_leaf
-from realdid.ledger.stores.evm import EvmStore, registry_artifact
+from realdid.ledger.stores.evm import ENTRY_TYPES, ROLE_CODES, EvmStore, registry_artifact
 from realdid.ledger.stores.sql import SqlStore
 from realdid.ledger.tree import MemoryTree
 from tests.ledger.conftest import evm_store
@@ -294,3 +297,30 @@ def test_a_retired_institution_loses_its_write_right_on_chain(chain: Web3, tmp_p
     assert store.contract.functions.members(account).call()[1] is True
     with pytest.raises(Exception, match=r"0x|revert"):  # now the chain refuses it
         send()
+
+
+def test_only_the_authority_writes_a_blinding_on_chain(chain: Web3, tmp_path: Path) -> None:
+    """opening.blinding is type code 11: the authority's, nobody else's (the contract
+    checks the declared type against the entry's own "type", so the name matters too)."""
+    w, store = ledger_world(), evm_store(chain, tmp_path)
+    store.append(w.setup[0])
+    _admit_all(store, chain, w)
+    contract, code = store.contract, ENTRY_TYPES.index(EntryType.OPENING_BLINDING)
+    assert code == 11
+    for role, allowed in ROLE_CODES.items():
+        bit = contract.functions.allowedTypes(allowed).call() >> code & 1
+        assert bit == (role is Role.AUTHORITY)
+    blinded = BlindedCiphertext(BP1, BP1 * Scalar(2), Scalar(1), Scalar(2), Scalar(3))
+    body = {"request": 0, "blinded": b64url(blinded.encode())}
+
+    def append(who: LedgerIdentity) -> Any:
+        entry = who.sign(EntryType.OPENING_BLINDING, body, T0)
+        call = contract.functions.append(code, entry, store.size())
+        return call.transact({"from": store.accounts[who.did]})
+
+    for who in (w.court, w.trustees[0]):
+        with pytest.raises(Exception, match=r"0x|revert"):
+            append(who)
+    before = store.size()
+    _mined(chain, append(w.authority))
+    assert store.size() == before + 1

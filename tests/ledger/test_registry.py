@@ -9,6 +9,8 @@ import pytest
 import rfc8785
 from tools.ledger_world import T0, ledger_world, trustees_body
 
+from realdid.crypto._backend import BP1, G1_IDENTITY, Scalar
+from realdid.crypto.escrow_blinding import BlindedCiphertext
 from realdid.errors import (
     DecodeError,
     InvalidArgumentError,
@@ -16,7 +18,7 @@ from realdid.errors import (
     RealDIDError,
     VerificationError,
 )
-from realdid.ledger.entries import EntryType, b64url, decode_entry
+from realdid.ledger.entries import EntryType, b64url, decode_entry, unb64url
 from realdid.ledger.identity import LedgerIdentity
 from realdid.ledger.registry import Registry
 from realdid.ledger.smt import SmtProof, verify_lookup
@@ -25,6 +27,11 @@ from realdid.ledger.smt import SmtProof, verify_lookup
 def _share(index: int) -> bytes:
     """A well-formed share's bytes for trustee ``index`` (the registry reads only the index)."""
     return index.to_bytes(2, "big") + bytes(112)
+
+
+def _blinded(tweak: int = 1) -> str:
+    """A well-formed blinded copy (the registry decodes it strictly, checks no proof)."""
+    return b64url(BlindedCiphertext(BP1, BP1 * Scalar(tweak + 1), *map(Scalar, (1, 2, 3))).encode())
 
 
 def _registry() -> Registry:
@@ -91,7 +98,13 @@ def test_an_outsider_cannot_write() -> None:
         ("hospital", EntryType.EPOCH, {"epoch": 12, "starts": "2026-12-01"}),
         ("court", EntryType.ADMIT, None),
         ("forum", EntryType.OPENING_REQUEST, None),
-        ("court", EntryType.OPENING_SHARE, {"request": 0, "share": b64url(bytes(114))}),
+        (
+            "court",
+            EntryType.OPENING_SHARE,
+            {"request": 0, "blinding": 0, "share": b64url(bytes(114))},
+        ),
+        ("court", EntryType.OPENING_BLINDING, {"request": 0, "blinded": _blinded()}),
+        ("hospital", EntryType.OPENING_BLINDING, {"request": 0, "blinded": _blinded()}),
     ],
 )
 def test_roles_are_enforced(who: str, kind: EntryType, body: dict[str, object] | None) -> None:
@@ -165,8 +178,9 @@ def test_content_rules() -> None:
         w.authority.sign(EntryType.EPOCH, {"epoch": 11, "starts": "2026-12-01"}, T0),
         w.authority.sign(EntryType.RETIRE, {"state_key": "issuer-key:nope", "reason": "x"}, T0),
         w.trustees[0].sign(
-            EntryType.OPENING_SHARE, {"request": 3, "share": b64url(bytes(114))}, T0
+            EntryType.OPENING_SHARE, {"request": 3, "blinding": 4, "share": b64url(bytes(114))}, T0
         ),
+        w.authority.sign(EntryType.OPENING_BLINDING, {"request": 3, "blinded": _blinded()}, T0),
     ]
     for entry in cases:
         _refused(r, entry, InvalidArgumentError)
@@ -253,25 +267,45 @@ def test_openings_by_courts_and_trustees() -> None:
     )
     r.apply(request)
     index = r.size - 1
-    _refused(  # a share that names another trustee's index
-        r,
-        w.trustees[0].sign(
-            EntryType.OPENING_SHARE, {"request": index, "share": b64url(_share(2))}, T0
-        ),
+
+    def share(trustee: LedgerIdentity, i: int, blinding: int) -> bytes:
+        body = {"request": index, "blinding": blinding, "share": b64url(_share(i))}
+        return trustee.sign(EntryType.OPENING_SHARE, body, T0)
+
+    _refused(r, share(w.trustees[0], 1, index), InvalidArgumentError)  # nothing blinded yet
+    blind = {"request": index, "blinded": _blinded()}
+    _refused(  # the blinding of a request that is not on the ledger
+        r, w.authority.sign(EntryType.OPENING_BLINDING, dict(blind, request=index - 1), T0),
         InvalidArgumentError,
-    )
-    r.apply(
-        w.trustees[0].sign(
-            EntryType.OPENING_SHARE, {"request": index, "share": b64url(_share(1))}, T0
-        )
-    )
-    _refused(
-        r,
-        w.outsider.sign(
-            EntryType.OPENING_SHARE, {"request": index, "share": b64url(bytes(114))}, T0
-        ),
-        PermissionDeniedError,
-    )
+    )  # fmt: skip
+    r.apply(w.authority.sign(EntryType.OPENING_BLINDING, blind, T0))
+    blinding = r.size - 1
+    assert r.blindings == {index: blinding}
+    _refused(  # one blinding per request
+        r, w.authority.sign(EntryType.OPENING_BLINDING, dict(blind, blinded=_blinded(2)), T0),
+        InvalidArgumentError,
+    )  # fmt: skip
+    _refused(r, share(w.trustees[0], 1, index), InvalidArgumentError)  # not the blinding
+    _refused(r, share(w.trustees[0], 1, blinding + 1), InvalidArgumentError)
+    _refused(r, share(w.trustees[0], 2, blinding), InvalidArgumentError)  # another's index
+    r.apply(share(w.trustees[0], 1, blinding))
+    _refused(r, share(w.outsider, 1, blinding), PermissionDeniedError)
+
+
+def test_a_blinding_body_is_decoded_strictly() -> None:
+    w = ledger_world()
+    good = BlindedCiphertext.decode(unb64url(_blinded()))
+    for bad in (
+        b64url(good.encode()[:-1]),
+        b64url(BlindedCiphertext(G1_IDENTITY, good.V, *map(Scalar, (1, 2, 3))).encode()),
+        b64url(good.encode()[:96] + b"\xff" * 32 + good.encode()[128:]),  # c >= r
+    ):
+        with pytest.raises(DecodeError):
+            w.authority.sign(EntryType.OPENING_BLINDING, {"request": 0, "blinded": bad}, T0)
+    for field, value in (("request", -1), ("request", True), ("extra", 1)):
+        body = {"request": 0, "blinded": _blinded(), field: value}
+        with pytest.raises(DecodeError):
+            w.authority.sign(EntryType.OPENING_BLINDING, body, T0)
 
 
 def test_a_replayed_or_stale_entry_cannot_roll_the_state_back() -> None:
@@ -346,7 +380,10 @@ def test_events_appear_once() -> None:
             with pytest.raises(RealDIDError):
                 r.check(edited)
     _refused(r, w.court.sign(EntryType.OPENING_REQUEST, body, T0 + 1, 0), InvalidArgumentError)
-    share = {"request": index, "share": b64url(_share(1))}
+    r.apply(
+        w.authority.sign(EntryType.OPENING_BLINDING, {"request": index, "blinded": _blinded()}, T0)
+    )
+    share = {"request": index, "blinding": r.size - 1, "share": b64url(_share(1))}
     r.apply(w.trustees[0].sign(EntryType.OPENING_SHARE, share, T0))
     _refused(r, w.trustees[0].sign(EntryType.OPENING_SHARE, share, T0 + 1), InvalidArgumentError)
     r.apply(w.trustees[1].sign(EntryType.OPENING_SHARE, dict(share, share=b64url(_share(2))), T0))

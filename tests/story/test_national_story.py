@@ -14,9 +14,10 @@ Each chapter is one function, told in order by ``test_the_story``:
 5. An influencer platform sees her name and the real-name badge.
 6. Bob, 16, is refused by an adults-only site, which learns nothing.
 7. A service asking beyond its registration is refused by the wallet.
-8. A lawful opening of her forum account names Alice with 3 trustees,
-   fails with 2, names the trustee who sent a bad share, and is public on
-   the ledger — which never says whom it named.
+8. Lawful openings of her two forum accounts name Alice to the authority
+   with 3 trustees, fail with 2, name the trustee who sent a bad share, and
+   are public on the ledger — which never says whom they named, nor that
+   both named the same person.
 9. A new epoch: Alice renews and keeps her pseudonyms; a revoked citizen
    cannot renew; an expired credential is refused without revealing when it
    expired.
@@ -35,23 +36,32 @@ import pytest
 from tools.postgres import fresh_database, postgres_server
 
 from realdid.authority.population import generate
+from realdid.credentials.opening import combine_opening
 from realdid.credentials.request import CredentialQuery, Predicate, PresentationRequest
 from realdid.credentials.schemas import BADGE, CREDIT, IDENTITY, MEDICAL
+from realdid.crypto._backend import encode_g1
+from realdid.crypto.escrow import handle_index_key
 from realdid.crypto.groups import escrow_base
 from realdid.crypto.randomness import random_scalar
-from realdid.crypto.threshold import PartialDecryption
+from realdid.crypto.threshold import NotEnoughSharesError, PartialDecryption
 from realdid.errors import (
     AuthenticationError,
-    InvalidArgumentError,
     PermissionDeniedError,
     ReplayError,
     RevokedError,
     StatementError,
     VerificationError,
 )
-from realdid.ledger.entries import EntryType, OpeningShareBody, b64url, decode_entry
+from realdid.ledger.entries import (
+    EntryType,
+    OpeningBlindingBody,
+    OpeningShareBody,
+    b64url,
+    decode_entry,
+    unb64url,
+)
 from realdid.sandbox import ALICE, BOB, CAROL, DAVE, Nation, build_nation
-from realdid.trustee.opening import BadShareError, combine, file_opening_request
+from realdid.trustee.opening import BadShareError, check_opening, file_opening_request
 from realdid.wallet.wallet import Wallet
 
 TODAY = datetime.date(2026, 11, 24)
@@ -260,6 +270,21 @@ def overreach(story: Story) -> None:
         alice.present(greedy)
 
 
+def _public_points(n: Nation, request: int) -> set[bytes]:
+    """Every group element the ledger shows for an opening: the blinded copy and the
+    trustees' decryption shares (the request itself was public before the opening)."""
+    store = n.ledger.log.store
+    points: set[bytes] = set()
+    for entry in (decode_entry(e) for e in store.entries(0, store.size())):
+        body = entry.typed_body()
+        if isinstance(body, OpeningBlindingBody) and body.request == request:
+            raw = unb64url(body.blinded)
+            points |= {raw[:48], raw[48:96]}
+        if isinstance(body, OpeningShareBody) and body.request == request:
+            points.add(unb64url(body.share)[2:50])
+    return points
+
+
 def opening(story: Story) -> None:
     n = story.nation
     forum = n.services["forum-a"]
@@ -274,25 +299,58 @@ def opening(story: Story) -> None:
         evidence=evidence,
         clock=n.clock,
     )
-    t1, t2, t3, t4, _ = n.trustees
-    shares = [t.approve(t.review(index)) for t in (t1, t2)]
-    with pytest.raises(InvalidArgumentError):  # two of five open nothing
-        combine(n.view(), index, shares)
+    blinding = n.authority.blind_opening(index)
+    t1, t2, t3, t4, t5 = n.trustees
+    shares = [t.approve(t.review(index), blinding) for t in (t1, t2)]
+    with pytest.raises(NotEnoughSharesError):  # two of five open nothing
+        check_opening(n.view(), index, blinding, shares)
+    with pytest.raises(NotEnoughSharesError):  # not even for the authority
+        n.authority.identify_opening(index, blinding, shares)
     forged = PartialDecryption(4, escrow_base() * random_scalar(), random_scalar(), random_scalar())
-    bad = OpeningShareBody(request=index, share=b64url(forged.to_bytes()))  # trustee 4 cheats
+    bad = OpeningShareBody(request=index, blinding=blinding, share=b64url(forged.to_bytes()))
     bad_index = n.ledger.append(t4.identity.sign(EntryType.OPENING_SHARE, bad, int(n.clock())))
-    with pytest.raises(BadShareError) as named:
-        combine(n.view(), index, [*shares, bad_index])
+    with pytest.raises(BadShareError) as named:  # trustee 4 cheats, and anyone can say so
+        check_opening(n.view(), index, blinding, [*shares, bad_index])
     assert named.value.trustees == (t4.identity.did,)
-    shares.append(t3.approve(t3.review(index)))
-    opened = combine(n.view(), index, shares)
-    assert n.authority.identify(opened) == ALICE
-    # The ledger shows the opening — case, service, trustees — and never the person.
+    shares.append(t3.approve(t3.review(index), blinding))
+    check_opening(n.view(), index, blinding, shares)  # every step was correct
+    assert n.authority.identify_opening(index, blinding, shares) == ALICE
+    # A second case: Alice's account at Forum B, same epoch, other trustees.
+    forum_b = n.services["forum-b"]
+    evidence_b = forum_b.accounts.evidence(story.forum_accounts["forum-b"])[0]
+    index_b = file_opening_request(
+        n.court,
+        n.ledger,
+        case="2026-CR-0816",
+        warrant=b"warrant 2",
+        service=forum_b.did,
+        evidence=evidence_b,
+        clock=n.clock,
+    )
+    blinding_b = n.authority.blind_opening(index_b)
+    shares_b = [t.approve(t.review(index_b), blinding_b) for t in (t2, t4, t5)]
+    check_opening(n.view(), index_b, blinding_b, shares_b)
+    assert n.authority.identify_opening(index_b, blinding_b, shares_b) == ALICE
+    # The ledger shows both openings — case, service, each step's proof — and neither
+    # whom they named nor that they named the same person.
     entries = [decode_entry(e) for e in n.ledger.log.store.entries(0, n.ledger.log.store.size())]
     requests = [e for e in entries if e.type is EntryType.OPENING_REQUEST]
-    assert [(e.body["case"], e.body["service"]) for e in requests] == [("2026-CR-0815", forum.did)]
+    assert [(e.body["case"], e.body["service"]) for e in requests] == [
+        ("2026-CR-0815", forum.did),
+        ("2026-CR-0816", forum_b.did),
+    ]
+    blinders = [e.author for e in entries if e.type is EntryType.OPENING_BLINDING]
+    assert blinders == [n.authority.did] * 2
+    first, second = _public_points(n, index), _public_points(n, index_b)
+    assert (len(first), len(second)) == (2 + 4, 2 + 3)  # U', V' and each share (4 with t4's)
+    assert not first & second  # two openings of one citizen share no group element
+    alice_point = handle_index_key(n.authority.registry.escrow_handle(ALICE.resident_id))
+    cases = ((index, blinding, shares), (index_b, blinding_b, shares_b))
+    combined = {encode_g1(combine_opening(n.view(), *case)[1]) for case in cases}
+    assert len(combined) == 2  # what anyone can combine: b·M, a different point each time
+    assert alice_point not in first | second | combined
     everything = b"".join(n.ledger.log.store.entries(0, n.ledger.log.store.size()))
-    for secret in (ALICE.name.encode(), ALICE.resident_id.encode()):
+    for secret in (ALICE.name.encode(), ALICE.resident_id.encode(), b64url(alice_point).encode()):
         assert secret not in everything
 
 

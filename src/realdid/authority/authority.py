@@ -12,8 +12,9 @@
   every renewal, so pseudonyms survive it, yet the authority never learns a
   pseudonym (it never sees the wallet's part).
 * **Keys** live on the ledger (``issuer.key``, rotated and retired there);
-  **opening**: the trustees' combined point is mapped back to a citizen here
-  and nowhere else.
+  **opening**: the authority blinds the evidence's escrow ciphertext before
+  the trustees decrypt it, so their shares name nobody in public; it alone
+  unblinds the combined point and maps it back to a citizen (docs/crypto.md §11).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import datetime
 import hashlib
 import hmac
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,7 @@ from realdid.authority.registry import Citizen, CitizenRegistry
 from realdid.credentials.issuance import CredentialApplication, EnrollmentRequest, IssuedCredential
 from realdid.credentials.issuing import IssuerKeyring, IssuingDesk
 from realdid.credentials.nonces import NonceStore
+from realdid.credentials.opening import combine_opening, review
 from realdid.credentials.request import PresentationRequest
 from realdid.credentials.schemas import BADGE, IDENTITY
 from realdid.credentials.vc import values_to_json
@@ -43,11 +45,12 @@ from realdid.crypto.credential import (
     derive_secret,
     issue_credential,
 )
-from realdid.crypto.escrow import handle_index_key
+from realdid.crypto.escrow import handle_index_key, opened_index_key
+from realdid.crypto.escrow_blinding import blind, blinding_scalars, unblind
 from realdid.crypto.randomness import random_scalar_octets
 from realdid.crypto.range_proof import generate_range_params
 from realdid.errors import InvalidArgumentError, RevokedError
-from realdid.ledger.entries import EntryType, b64url, unb64url
+from realdid.ledger.entries import EntryType, OpeningBlindingBody, b64url, unb64url
 from realdid.ledger.identity import LedgerIdentity
 
 __all__ = ["EPOCH_DAYS", "GRACE_DAYS", "Authority"]
@@ -277,3 +280,32 @@ class Authority:
     def identify(self, opened: bytes) -> Person:
         """The citizen behind handle·Q_esc recovered by a lawful opening."""
         return self.registry.by_index_key(opened).person
+
+    def _blinding_seed(self, entry_hash: bytes) -> bytes:
+        """The secret (b, s) of one opening come from this keyed digest of the request's
+        entry: recomputed when the shares are in, never stored, never on the ledger."""
+        return hmac.new(self.prf_key, b"realdid/opening-blinding/v1" + entry_hash,
+                        hashlib.sha256).digest()  # fmt: skip
+
+    def blind_opening(self, request: int) -> int:
+        """Step 2 of an opening: review the court's request as the trustees will, then
+        publish the ``opening.blinding`` they decrypt; returns its log index.
+
+        (U', V') = (b·U + s·G, b·V + s·y) with a proof of knowledge of (b, s):
+        the trustees' shares of it give b·M, a uniformly random point, so the
+        ledger links nothing; only this authority, holding b, recovers M.
+        """
+        opening = review(self.view, request)
+        b, s = blinding_scalars(self._blinding_seed(opening.entry_hash))
+        blinded = blind(opening.ciphertext, opening.trustees.joint_key,
+                        request=opening.entry_hash, b=b, s=s)  # fmt: skip
+        body = OpeningBlindingBody(request=request, blinded=b64url(blinded.encode()))
+        return self._write(EntryType.OPENING_BLINDING, body)
+
+    def identify_opening(self, request: int, blinding: int, shares: Sequence[int]) -> Person:
+        """Step 4: check the whole opening as anyone can (a bad blinding or share is
+        named; fewer than k shares open nothing), then M = b⁻¹·(b·M) → the citizen."""
+        self.view.refresh()
+        opening, blinded_point = combine_opening(self.view, request, blinding, shares)
+        b, _ = blinding_scalars(self._blinding_seed(opening.entry_hash))
+        return self.identify(opened_index_key(unblind(blinded_point, b)))

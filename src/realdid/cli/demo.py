@@ -23,10 +23,12 @@ from realdid.cli._terminal import Terminal
 from realdid.credentials.exchange import VerifiedPresentation
 from realdid.credentials.request import CredentialQuery, Predicate
 from realdid.credentials.schemas import BADGE, CREDIT, IDENTITY, MEDICAL
-from realdid.errors import InvalidArgumentError, PermissionDeniedError, RevokedError, StatementError
+from realdid.crypto.escrow import handle_index_key
+from realdid.crypto.threshold import NotEnoughSharesError
+from realdid.errors import PermissionDeniedError, RevokedError, StatementError
 from realdid.ledger.entries import EntryType, b64url, decode_entry
 from realdid.sandbox import ALICE, BOB, CAROL, ORIGIN, Nation, build_nation
-from realdid.trustee.opening import combine, file_opening_request
+from realdid.trustee.opening import check_opening, file_opening_request
 from realdid.wallet.wallet import Wallet
 
 __all__ = ["run"]
@@ -291,27 +293,36 @@ def _opening(term: Terminal, nation: Nation) -> None:
         evidence=evidence,
         clock=nation.clock,
     )
-    shares = [t.approve(t.review(index)) for t in nation.trustees[:2]]
+    blinding = nation.authority.blind_opening(index)
+    shares = [t.approve(t.review(index), blinding) for t in nation.trustees[:2]]
     try:
-        combine(nation.view(), index, shares)
+        check_opening(nation.view(), index, blinding, shares)
         two = "opened (wrong)"
-    except InvalidArgumentError:
+    except NotEnoughSharesError:
         two = "refused: not enough shares"
-    shares.append(nation.trustees[2].approve(nation.trustees[2].review(index)))
-    person = nation.authority.identify(combine(nation.view(), index, shares))
+    shares.append(nation.trustees[2].approve(nation.trustees[2].review(index), blinding))
+    check_opening(nation.view(), index, blinding, shares)  # anyone can: every step was right
+    person = nation.authority.identify_opening(index, blinding, shares)
     store = nation.ledger.log.store
     entries = [decode_entry(e) for e in store.entries(0, store.size())]
     openings = [e for e in entries if e.type is EntryType.OPENING_REQUEST]
     share_count = sum(e.type is EntryType.OPENING_SHARE for e in entries)
     everything = b"".join(store.entries(0, store.size()))
-    leaked = any(s.encode() in everything for s in (person.name, person.resident_id))
+    point = handle_index_key(nation.authority.registry.escrow_handle(person.resident_id))
+    named = (person.name, person.resident_id, b64url(point))  # handle·Q, as an entry would hold it
+    leaked = any(s.encode() in everything for s in named)
     term.table(
         "the opening",
         [
             ("court", "filed case 2026-CR-0815 for a Forum A account (warrant digest only)"),
-            ("trustees", "each checked the presentation and that the ciphertext names Forum A"),
+            ("authority", "published a blinded, re-randomised copy of the escrow, with its proof"),
+            (
+                "trustees",
+                "each checked the presentation, that the ciphertext names Forum A, "
+                "and the blinding's proof; then decrypted only the copy",
+            ),
             ("with two trustees", two),
-            ("with three", "handle·Q, which only the authority can map"),
+            ("with three", "b·handle·Q: a random point; only the authority knows b"),
             ("authority's index says", person.name),
         ],
     )
@@ -323,10 +334,11 @@ def _opening(term: Terminal, nation: Nation) -> None:
                 f"{len(openings)}: "
                 + ", ".join(f"{e.body['case']} at {e.body['service']}" for e in openings),
             ),
-            ("shares", f"{share_count} published, each with its proof"),
+            ("steps", f"1 blinding and {share_count} shares, each with its proof: all verify"),
             (
                 "whom it named",
-                "nowhere: no name, no resident id, no citizen record"
+                "nowhere: no name, no resident id, not the handle point (what would link"
+                " two openings of one citizen)"
                 if not leaked
                 else "LEAKED (wrong)",
             ),

@@ -20,6 +20,7 @@ from realdid.crypto.dkg_messages import DkgResult
 from realdid.crypto.escrow import EscrowKey
 from realdid.crypto.range_proof import RangeParams
 from realdid.crypto.suites import BLS12_381_SHA_256, BLS12_381_SHAKE_256, Ciphersuite
+from realdid.crypto.threshold import JointKey
 from realdid.errors import InvalidArgumentError, NotFoundError, RevokedError, VerificationError
 from realdid.ledger.client import LightClient
 from realdid.ledger.entries import (
@@ -75,6 +76,7 @@ class Trustees:
     joint_key: EscrowKey
     ceremony: DkgResult  # re-derived from the transcript: QUAL, public shares Y_j
     session_id: str
+    threshold_key: JointKey  # y, k and Y_1..Y_n: what combining shares needs
 
     def index_of(self, did: str) -> int:
         for index, member in self.members:
@@ -216,6 +218,7 @@ class LedgerView:
             key,
             result,
             body.session_id,
+            result.joint_key(),
         )
         self._trustees[index] = trustees
         return trustees

@@ -295,7 +295,7 @@ def _verify(params: DkgParameters, t: Transcript) -> tuple[DkgResult, _Phase1]:
     shares = {j: msm_g1(sums, powers(j, params.threshold)) for j in range(1, params.n + 1)}
     shares_view = MappingProxyType(shares)
     digest = transcript_hash(params, t)
-    return DkgResult(p1.qual, to_reconstruct, sums[0], shares_view, digest), p1
+    return DkgResult(p1.qual, to_reconstruct, sums[0], shares_view, digest, params.threshold), p1
 
 
 def verify_transcript(params: DkgParameters, transcript: Transcript) -> DkgResult:

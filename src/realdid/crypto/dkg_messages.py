@@ -27,6 +27,7 @@ from realdid.crypto._backend import (
     encode_g1,
     encode_scalar,
 )
+from realdid.crypto.threshold import JointKey
 from realdid.errors import DecodeError, InvalidArgumentError
 
 __all__ = [
@@ -248,3 +249,8 @@ class DkgResult:
     public_key: G1
     public_shares: Mapping[int, G1]
     transcript_hash: bytes
+    threshold: int
+
+    def joint_key(self) -> JointKey:
+        """y, k and Y_1..Y_n as decryption needs them (the threshold travels with the key)."""
+        return JointKey(self.public_key, self.threshold, self.public_shares)

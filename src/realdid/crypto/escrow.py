@@ -28,7 +28,7 @@ name the other presentation.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -47,7 +47,13 @@ from realdid.crypto.checks import LinearCheck
 from realdid.crypto.groups import escrow_base, escrow_message_base, escrow_tdh2_base
 from realdid.crypto.randomness import random_scalar
 from realdid.crypto.suites import BLS12_381_SHA_256
-from realdid.crypto.threshold import KeyShare, PartialDecryption, combine, partial_decrypt
+from realdid.crypto.threshold import (
+    JointKey,
+    KeyShare,
+    PartialDecryption,
+    combine,
+    partial_decrypt,
+)
 from realdid.crypto.transcript import Transcript
 from realdid.errors import DecodeError, InvalidArgumentError, VerificationError
 
@@ -260,25 +266,16 @@ def trustee_decrypt(
 
 
 def open_ciphertext(
-    ct: EscrowCiphertext,
-    partials: Sequence[PartialDecryption],
-    *,
-    key: EscrowKey,
-    public_shares: Mapping[int, G1],
-    threshold: int,
+    ct: EscrowCiphertext, partials: Sequence[PartialDecryption], *, key: JointKey
 ) -> G1:
-    """Combine k trustees' shares: returns handle·Q_esc, which only the authority maps to a person.
+    """Combine k trustees' shares of ``ct`` itself: returns handle·Q_esc.
 
     Checks the ciphertext again, then every share's proof (a bad one is
-    named: PartialDecryptionError.bad_indexes); fewer than ``threshold``
-    shares is an InvalidArgumentError.
+    named: PartialDecryptionError.bad_indexes); fewer than the key's
+    threshold is a NotEnoughSharesError. Lawful openings do not use this on
+    the ledger — shares of the original ciphertext would let anyone combine
+    them and link openings; they decrypt a blinded copy instead
+    (:mod:`realdid.crypto.escrow_blinding`).
     """
-    check_ciphertext(ct, key)
-    return combine(
-        partials,
-        ct.U,
-        V=ct.V,
-        public_shares=public_shares,
-        threshold=threshold,
-        context=ct.ciphertext_id,
-    )
+    check_ciphertext(ct, EscrowKey(key.public_key))
+    return combine(partials, ct.U, V=ct.V, key=key, context=ct.ciphertext_id)

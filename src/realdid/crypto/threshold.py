@@ -58,7 +58,9 @@ __all__ = [
     "DLEQ_DST",
     "MAX_INDEX",
     "PARTIAL_DECRYPTION_LENGTH",
+    "JointKey",
     "KeyShare",
+    "NotEnoughSharesError",
     "PartialDecryption",
     "PartialDecryptionError",
     "check_index",
@@ -291,36 +293,94 @@ def verify_partial(
         raise PartialDecryptionError((index,))
 
 
+class NotEnoughSharesError(InvalidArgumentError):
+    """Fewer decryption shares than the joint key's threshold: Lagrange over fewer
+    than k points gives a wrong point, never the plaintext, so nothing is combined."""
+
+    def __init__(self, got: int, threshold: int) -> None:
+        self.got, self.threshold = got, threshold
+        super().__init__(f"partials: got {got}, want at least the key's threshold {threshold}")
+
+
+@dataclass(frozen=True)
+class JointKey:
+    """The trustees' joint key as decryption needs it: y, the threshold k, and Y_1..Y_n.
+
+    The threshold belongs to the key, not to whoever combines: combining
+    fewer than k shares returns a wrong point without any error, so the
+    caller must not be able to pick k. Construction checks that the public
+    shares lie on one polynomial of degree k − 1 through y (the first k
+    interpolate y at 0 and every other Y_m at m): a k smaller than the
+    sharing's is refused here, because n > k shares of a degree-(k − 1)
+    polynomial do not fit one of lower degree. Build it from the DKG
+    transcript (:meth:`realdid.crypto.dkg_messages.DkgResult.joint_key`).
+    """
+
+    public_key: G1 = field(repr=False)
+    threshold: int
+    public_shares: Mapping[int, G1] = field(repr=False)
+
+    def __post_init__(self) -> None:
+        k, indexes = self.threshold, check_indexes(sorted(self.public_shares))
+        if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= len(indexes):
+            raise InvalidArgumentError(
+                f"joint key threshold: got {k!r}, want an integer in 1..{len(indexes)}"
+            )
+        if self.public_key == G1_IDENTITY:
+            raise InvalidArgumentError("joint key: y is the identity")
+        base = indexes[:k]
+        points = [self.public_shares[j] for j in base]
+        for at, want in ((0, self.public_key), *((m, self.public_shares[m]) for m in indexes[k:])):
+            if msm_g1(points, _lagrange_at(base, at)) != want:
+                raise InvalidArgumentError(
+                    f"joint key: the public shares do not lie on one polynomial of degree "
+                    f"{k - 1} through y (wrong threshold or shares)"
+                )
+
+
+def _lagrange_at(indexes: Sequence[int], at: int) -> list[Scalar]:
+    """λ_j(at) = Π_{m ≠ j} (at − m) / (j − m) mod r (at = 0 gives :func:`lagrange_at_zero`)."""
+    out = []
+    for j in indexes:
+        num, den = 1, 1
+        for m in indexes:
+            if m != j:
+                num, den = num * (at - m) % R, den * (j - m) % R
+        out.append(scalar_from_int(num * pow(den, -1, R) % R))
+    return out
+
+
 def combine(
     partials: Sequence[PartialDecryption],
     U: G1 | bytes,
     *,
     V: G1 | bytes,
-    public_shares: Mapping[int, G1],
-    threshold: int,
+    key: JointKey,
     context: bytes,
 ) -> G1:
     """TDH2 combining: M = V − Σ λ_j·D_j over exactly the shares given.
 
-    1. Preconditions (InvalidArgumentError): threshold >= 1, at least
-       ``threshold`` shares, no repeated index, each index a known trustee.
+    1. Preconditions: at least ``key.threshold`` shares
+       (:class:`NotEnoughSharesError`), no repeated index and each index a
+       trustee of the key (InvalidArgumentError).
     2. Decode U and V (bytes strictly; G1 objects are trusted, as above).
-    3. Verify every share; if any fails raise :class:`PartialDecryptionError`
-       listing all the bad trustees, so they can be named and replaced.
+    3. Verify every share against its trustee's Y_j; if any fails raise
+       :class:`PartialDecryptionError` listing all the bad trustees, so they
+       can be named and replaced.
     4. Lagrange at 0 over the shares' indexes: V − Σ λ_j·D_j in one MSM.
     """
-    if not isinstance(threshold, int) or threshold < 1:
-        raise InvalidArgumentError(f"threshold: got {threshold!r}, want an integer >= 1")
-    if len(partials) < threshold:
-        raise InvalidArgumentError(f"partials: got {len(partials)}, want at least {threshold}")
+    if not isinstance(key, JointKey):
+        raise InvalidArgumentError(f"key: got {type(key).__name__}, want a JointKey")
+    if len(partials) < key.threshold:
+        raise NotEnoughSharesError(len(partials), key.threshold)
     indexes = check_indexes([p.index for p in partials])
-    if unknown := sorted(set(indexes) - set(public_shares)):
+    if unknown := sorted(set(indexes) - set(key.public_shares)):
         raise InvalidArgumentError(f"partials: trustees {unknown} have no public share")
     U, V = _point(U, "U"), _point(V, "V")
     bad = []
     for p in partials:
         try:
-            verify_partial(p, U, public_share=public_shares[p.index], context=context)
+            verify_partial(p, U, public_share=key.public_shares[p.index], context=context)
         except PartialDecryptionError:
             bad.append(p.index)
     if bad:

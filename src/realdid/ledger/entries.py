@@ -38,6 +38,7 @@ from realdid.crypto.bbs import validate_pk
 from realdid.crypto.dkg import Ceremony
 from realdid.crypto.dkg_messages import DkgParameters, Transcript
 from realdid.crypto.escrow import EscrowKey
+from realdid.crypto.escrow_blinding import BlindedCiphertext
 from realdid.crypto.range_proof import RangeParams
 from realdid.errors import DecodeError, InvalidArgumentError, RealDIDError, VerificationError
 
@@ -53,6 +54,7 @@ __all__ = [
     "EpochBody",
     "GenesisBody",
     "IssuerKeyBody",
+    "OpeningBlindingBody",
     "OpeningRequestBody",
     "OpeningShareBody",
     "Permissions",
@@ -117,6 +119,7 @@ class EntryType(StrEnum):
     RETIRE = "retire"
     OPENING_REQUEST = "opening.request"
     OPENING_SHARE = "opening.share"
+    OPENING_BLINDING = "opening.blinding"
 
 
 class _Strict(BaseModel):
@@ -367,8 +370,30 @@ class OpeningRequestBody(_Strict):
         return _bytes_field(v, 32, "warrant digest")
 
 
+class OpeningBlindingBody(_Strict):
+    """The authority's blinded, re-randomised copy of a request's escrow ciphertext with
+    its proof (:mod:`realdid.crypto.escrow_blinding`): what the trustees decrypt, so
+    the shares name nobody. Points and scalars are decoded strictly on admission."""
+
+    request: Annotated[int, Field(ge=0, lt=2**53)]
+    blinded: str
+
+    @field_validator("blinded")
+    @classmethod
+    def _blinded(cls, v: str) -> str:
+        try:
+            BlindedCiphertext.decode(unb64url(v, "blinded ciphertext"))
+        except RealDIDError as exc:
+            raise ValueError(str(exc)) from None
+        return v
+
+
 class OpeningShareBody(_Strict):
-    request: Annotated[int, Field(ge=0)]
+    """A trustee's decryption share of the request's blinded copy (``blinding``: the
+    log index of that ``opening.blinding``)."""
+
+    request: Annotated[int, Field(ge=0, lt=2**53)]
+    blinding: Annotated[int, Field(ge=0, lt=2**53)]
     share: str
 
     @field_validator("share")
@@ -389,6 +414,7 @@ BODIES: Final[dict[EntryType, type[_Strict]]] = {
     EntryType.RETIRE: RetireBody,
     EntryType.OPENING_REQUEST: OpeningRequestBody,
     EntryType.OPENING_SHARE: OpeningShareBody,
+    EntryType.OPENING_BLINDING: OpeningBlindingBody,
 }
 
 

@@ -16,7 +16,9 @@ refused entry changes nothing.
     trustees, epoch        the authority
     retire                 the authority (anything), an owner (its own keys and DID)
     opening.request        a court, for a registered service
-    opening.share          a trustee of the current set, for a recorded request
+    opening.blinding       the authority, once per recorded request
+    opening.share          a trustee of the current set, for a recorded request and
+                           the blinding of that request
 
 Every write updates the sparse Merkle tree of state keys, whose root each
 checkpoint carries, so a reader can prove "this service may ask for these
@@ -25,9 +27,10 @@ attributes", "this key is not retired", or "there is no such service".
 Replays: an entry that sets a state key names, in ``prev``, the index of
 that key's current entry (None for a new key), so a re-sent old entry, or
 one signed against a state that has moved on, is refused; events (opening
-requests and shares) carry no ``prev`` and may appear once (one share per
-trustee per request). A retired key stays retired, except a service
-registration or the trustee set, which the authority may publish anew.
+requests, blindings and shares) carry no ``prev`` and may appear once (one
+blinding per request, one share per trustee per request). A retired key
+stays retired, except a service registration or the trustee set, which the
+authority may publish anew.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from realdid.ledger.entries import (
     EpochBody,
     GenesisBody,
     IssuerKeyBody,
+    OpeningBlindingBody,
     OpeningRequestBody,
     OpeningShareBody,
     RetireBody,
@@ -100,7 +104,7 @@ def _check_ceremony(body: TrusteesBody) -> None:
 
 
 def state_key_of(entry: Entry) -> str | None:
-    """The state key an entry sets (None for opening requests and shares, which are events)."""
+    """The state key an entry sets (None for openings' requests, blindings and shares: events)."""
     body = entry.typed_body()
     match body:
         case GenesisBody() | AdmitBody() | DidUpdateBody():
@@ -132,6 +136,7 @@ class Registry:
     epoch: EpochBody | None = None
     retired: set[str] = field(default_factory=set)
     opening_requests: set[int] = field(default_factory=set)
+    blindings: dict[int, int] = field(default_factory=dict)  # request index -> its blinding
     requests: set[bytes] = field(default_factory=set)  # digests of what was signed
     shares: set[tuple[int, str]] = field(default_factory=set)
     refused: list[int] = field(default_factory=list)
@@ -272,12 +277,23 @@ class Registry:
                 self._require(who, Role.COURT)
                 if body.service not in self.services:
                     raise InvalidArgumentError("opening.request: no such registered service")
+            case OpeningBlindingBody():
+                self._require(who, Role.AUTHORITY)
+                if body.request not in self.opening_requests:
+                    raise InvalidArgumentError("opening.blinding: no such opening request")
+                if body.request in self.blindings:
+                    raise InvalidArgumentError("opening.blinding: that request is already blinded")
             case OpeningShareBody():
                 self._require(who, Role.TRUSTEE)
                 if self.trustees is None or who.did not in {m.did for m in self.trustees.members}:
                     raise PermissionDeniedError("opening.share: not in the current trustee set")
                 if body.request not in self.opening_requests:
                     raise InvalidArgumentError("opening.share: no such opening request")
+                if self.blindings.get(body.request) != body.blinding:
+                    raise InvalidArgumentError(
+                        f"opening.share: entry {body.blinding} is not the blinding of request"
+                        f" {body.request}"
+                    )
                 if (body.request, who.did) in self.shares:
                     raise InvalidArgumentError("opening.share: this trustee already answered")
                 index = next(m.index for m in self.trustees.members if m.did == who.did)
@@ -363,6 +379,8 @@ class Registry:
             case OpeningRequestBody():
                 self.opening_requests.add(index)
                 self.requests.add(_signed_digest(entry))
+            case OpeningBlindingBody():
+                self.blindings[body.request] = index
             case OpeningShareBody():
                 self.shares.add((body.request, entry.author))
         key = state_key_of(entry)

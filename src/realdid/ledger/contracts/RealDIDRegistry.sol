@@ -34,7 +34,7 @@ contract RealDIDRegistry {
     mapping(address => Member) public members;
     uint64 public size;
     bytes32[64] private branch;
-    string[11] private typeNames;
+    string[12] private typeNames;
 
     event Admitted(address indexed account, string did, uint8 role);
     event Retired(address indexed account);
@@ -53,7 +53,7 @@ contract RealDIDRegistry {
         typeNames = [
             "authority.genesis", "authority.admit", "did.update", "schema", "issuer.key",
             "service.registration", "trustees", "epoch", "retire", "opening.request",
-            "opening.share"
+            "opening.share", "opening.blinding"
         ];
         emit Admitted(msg.sender, authorityDid, ROLE_AUTHORITY);
     }
@@ -82,7 +82,7 @@ contract RealDIDRegistry {
 
     /// @dev Which entry types (bit i = typeNames[i]) each role may write.
     function allowedTypes(uint8 role) public pure returns (uint16) {
-        if (role == ROLE_AUTHORITY) return 0x01FF; // genesis .. retire
+        if (role == ROLE_AUTHORITY) return 0x01FF | (1 << 11); // genesis .. retire, blinding
         if (role == ROLE_ISSUER) return (1 << 2) | (1 << 4) | (1 << 8);
         if (role == ROLE_SERVICE) return (1 << 2) | (1 << 8);
         if (role == ROLE_TRUSTEE) return (1 << 2) | (1 << 8) | (1 << 10);
@@ -98,7 +98,7 @@ contract RealDIDRegistry {
         if (expectedIndex != size) revert StaleIndex(size);
         Member storage m = members[msg.sender];
         if (m.role == 0 || m.retired) revert NotAdmitted();
-        if (entryType >= 11 || (allowedTypes(m.role) >> entryType) & 1 == 0) {
+        if (entryType >= 12 || (allowedTypes(m.role) >> entryType) & 1 == 0) {
             revert TypeNotAllowed(entryType);
         }
         bytes memory head = abi.encodePacked('{"author":"', m.did, '",');

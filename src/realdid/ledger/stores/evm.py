@@ -45,6 +45,7 @@ ENTRY_TYPES: Final = (
     EntryType.RETIRE,
     EntryType.OPENING_REQUEST,
     EntryType.OPENING_SHARE,
+    EntryType.OPENING_BLINDING,
 )
 _RACE_ATTEMPTS: Final = 5
 ROLE_CODES: Final = {
