@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from realdid.credentials.request import CredentialQuery
+from realdid.credentials.request import Ask
 from realdid.credentials.schemas import IDENTITY
 from realdid.errors import InvalidArgumentError, VerificationError
 from realdid.sandbox import Nation
@@ -15,7 +15,7 @@ from tests.people import new_citizen
 
 def _account_evidence(nation: Nation, rp: RelyingParty) -> tuple[int, tuple[bytes, bytes]]:
     wallet = nation.enroll(new_citizen(nation))
-    query = [CredentialQuery(id="identity", schema_id=IDENTITY.schema_id)]
+    query = [Ask(id="identity", schema_id=IDENTITY.schema_id)]
     signed = rp.sign_in(wallet.present(rp.request(query, purpose="account")))
     return signed.account.id, rp.accounts.evidence(signed.account.id)[0]
 

@@ -301,10 +301,18 @@ class Wallet:
         if abs((request.day() - self._today()).days) > 1:
             raise PermissionDeniedError("request: asks about another day than today")
 
-    def consent(self, request: PresentationRequest, *, transaction: bytes | None = None) -> Consent:
-        """Exactly what answering would reveal, and to whom (refuses what may not be asked).
-        A step-up request must come with its transaction, which is shown and must match
-        the digest the presentation will be bound to."""
+    def consent(
+        self,
+        request: PresentationRequest,
+        *,
+        transaction: bytes | None = None,
+        language: str = "en",
+    ) -> Consent:
+        """Exactly what answering would reveal, and to whom (refuses what may not be asked,
+        e.g. a predicate bound other than its registration fixes for the day). A step-up
+        request must come with its transaction, which is shown and must match the digest
+        the presentation will be bound to. Predicates read in the registration's words,
+        in ``language`` ("en" or "zh-CN")."""
         self._check(request)
         shown = None if transaction is None else b64url(transaction_digest(transaction))
         if shown != request.transaction:  # both absent, or the one shown is the one signed
@@ -312,7 +320,8 @@ class Wallet:
         chosen = [self._one(q.schema_id) for q in request.credentials]
         service = self.view.service(request.service)
         known = service.did in self.accounts
-        return describe(request, service, chosen, returning=known, transaction=transaction)
+        return describe(request, service, chosen, returning=known, transaction=transaction,
+                        language=language)  # fmt: skip
 
     def present(self, request: PresentationRequest) -> bytes:
         """The VP for ``request`` (after the citizen agreed to :meth:`consent`)."""
