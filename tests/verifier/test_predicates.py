@@ -3,9 +3,11 @@ proof against the bound it recomputes from the ledger, whatever the request says
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,10 +15,17 @@ from realdid.authority.population import Person, resident_id
 from realdid.credentials.exchange import answer
 from realdid.credentials.request import Ask, CredentialQuery, Predicate, PresentationRequest
 from realdid.credentials.schemas import IDENTITY
-from realdid.errors import InvalidArgumentError, PermissionDeniedError, StatementError
-from realdid.ledger.entries import b64url
+from realdid.errors import (
+    InvalidArgumentError,
+    PermissionDeniedError,
+    RealDIDError,
+    StatementError,
+)
+from realdid.ledger.entries import EntryType, b64url
 from realdid.ledger.predicates import DayBound, PredicateSpec
-from realdid.sandbox import Clock, Nation, build_nation
+from realdid.sandbox import SERVICES, Clock, Nation, build_nation
+from realdid.trustee.opening import file_opening_request
+from tests.people import new_citizen
 from tests.snapshots import dump
 
 ADULT = Ask(id="identity", schema_id=IDENTITY.schema_id, predicates=("adult",))
@@ -104,3 +113,37 @@ def test_the_age_bound_around_29_february_end_to_end(tmp_path: Path) -> None:
     day = site.request([ADULT], purpose="registration")
     assert day.credentials[0].predicates[0].lte == "2008-03-01"
     assert site.sign_in(wallet.present(day)).created
+
+
+def _register(nation: Nation, key: str, body: dict[str, Any] | None) -> None:
+    """The authority publishes ``key``'s registration anew (None: retires it)."""
+    did = nation.institutions[key].did
+    prev = nation.view().latest_index(f"service:{did}")
+    if body is None:
+        kind, entry = EntryType.RETIRE, {"state_key": f"service:{did}", "reason": "test"}
+    else:
+        kind, entry = EntryType.SERVICE, {"service": did, "context_id": did, "permissions": body}
+    signed = nation.authority.identity.sign(kind, entry, int(nation.clock()), prev)
+    nation.ledger.append(signed)
+
+
+def test_an_opening_reviews_the_bound_fixed_when_the_request_was_made(nation: Nation) -> None:
+    """The trustees recompute an old request's bound from the registration it was made
+    under: the service may since have dropped the predicate, or been retired."""
+    forum = nation.services["forum-b"]
+    wallet = nation.enroll(new_citizen(nation))
+    signed = forum.sign_in(wallet.present(forum.request([ADULT], purpose="registration")))
+    evidence = forum.accounts.evidence(signed.account.id)[0]
+    original = copy.deepcopy(SERVICES["forum-b"][1])
+    try:
+        for case, change in (("C-1", {**original, "predicates": []}), ("C-2", None)):
+            _register(nation, "forum-b", change)
+            index = file_opening_request(nation.court, nation.ledger, case=case,
+                                         warrant=b"w", service=forum.did, evidence=evidence,
+                                         clock=nation.clock)  # fmt: skip
+            review = nation.trustees[0].review(index)
+            assert review.verified.statement.ranges[1].upper == datetime.date(2008, 11, 24)
+        with pytest.raises(RealDIDError):  # and it may no longer ask it
+            forum.request([ADULT], purpose="login")
+    finally:
+        _register(nation, "forum-b", original)

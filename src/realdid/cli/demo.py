@@ -274,7 +274,7 @@ def _refusals(term: Terminal, nation: Nation, wallets: dict[str, Wallet]) -> Non
     # ledger's, so any other one is refused before anything is computed or sent.
     (adult,) = query.predicates
     assert isinstance(adult.lte, str)
-    probe = datetime.date.fromisoformat(adult.lte) - datetime.timedelta(days=7000)
+    probe = datetime.date.fromisoformat(adult.lte) - datetime.timedelta(days=1)
     narrower = honest.model_copy(
         update={"credentials": (query.model_copy(update={"predicates": (
             adult.model_copy(update={"lte": probe.isoformat()}),)}),)}

@@ -75,6 +75,7 @@ class RelyingParty:
     ) -> PresentationRequest:
         """A fresh request (remembered until answered or expired); each :class:`Ask` names
         registered predicates by id (PermissionDeniedError for one not registered)."""
+        self.view.refresh()  # the registration as the ledger has it now
         service = self.view.service(self.did)
         if escrow is None:
             escrow = service.permissions.escrow == "required"
