@@ -4,8 +4,7 @@ A service registration lists each predicate it may ask, with its bound; a
 request names the predicate by id and both wallet and verifier recompute the
 bound from the registration and the request's day. A service therefore cannot
 narrow a hidden value by asking with another bound each time (the German
-eID's authorization certificates fix the age a terminal may test in the same
-way, BSI TR-03110)::
+eID's authorization certificates play the same part; docs/ledger.md §1)::
 
     {"id": "adult", "schema_id": "realdid:identity:v1", "attribute": "birth_date",
      "relation": "lte", "bound": {"kind": "before_day", "years": 18},
@@ -36,8 +35,8 @@ Calendar arithmetic of ``before_day`` (:func:`day_before`), in this order:
 So "born at least 18 years before the day" (``lte``, Y = 18) holds from the
 18th birthday on; for someone born on 29 February, from 1 March in common
 years (on 28 February the bound is the 28th, and the 29th is after it) and on
-29 February in leap years: the rule of German civil law (BGB §188(3)) and of
-the Chinese 周岁 count.
+29 February in leap years. Step 2 is the month-end rule of German civil law
+(BGB §188(3)); a rule counting from the day after the birthday adds D = 1.
 
 The semantic part of a predicate (everything but ``text``) is fixed for ever
 for its service and id: the registry refuses a re-registration that changes

@@ -18,6 +18,10 @@ refused entry changes nothing.
     opening.request        a court, for a registered service
     opening.share          a trustee of the current set, for a recorded request
 
+A service registration's predicates are checked against the schemas on the
+ledger (:meth:`Registry._check_predicates`), and a predicate id keeps its
+meaning for the service for ever.
+
 Every write updates the sparse Merkle tree of state keys, whose root each
 checkpoint carries, so a reader can prove "this service may ask for these
 attributes", "this key is not retired", or "there is no such service".
