@@ -119,6 +119,7 @@ def _register(nation: Nation, key: str, body: dict[str, Any] | None) -> None:
     """The authority publishes ``key``'s registration anew (None: retires it)."""
     did = nation.institutions[key].did
     prev = nation.view().latest_index(f"service:{did}")
+    entry: dict[str, Any]
     if body is None:
         kind, entry = EntryType.RETIRE, {"state_key": f"service:{did}", "reason": "test"}
     else:
