@@ -51,6 +51,8 @@ def test_the_sdk_has_no_way_to_ask_a_free_bound(nation: Nation) -> None:
         PresentationRequest.fresh(registration=nation.view().service(forum.did),
                                   purpose="registration", credentials=[free],  # type: ignore[list-item]
                                   now=int(nation.clock()), ttl=60)  # fmt: skip
+    with pytest.raises(InvalidArgumentError, match="ask not an id"):  # a typed error
+        forum.request([dataclasses.replace(ADULT, id="not an id")], purpose="login")
     with pytest.raises(PermissionDeniedError, match="teen: not registered"):
         forum.request([dataclasses.replace(ADULT, predicates=("teen",))], purpose="login")
     request = forum.request([ADULT], purpose="registration")

@@ -35,6 +35,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Final, Literal
 
+import pydantic
 import rfc8785
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -130,7 +131,7 @@ class Ask:
                 predicates=tuple(predicates),
                 equal=dict(self.equal),
             )
-        except ValidationError as exc:
+        except pydantic.ValidationError as exc:  # (one name for it, whatever parse uses)
             raise InvalidArgumentError(f"ask {self.id}: {exc.errors()[0]['msg']}") from None
 
 
