@@ -8,7 +8,9 @@
   (so an issuer cannot tag anyone with a private key or an odd header).
 * Every request is checked against the asking party's registration on the
   ledger; a request beyond it is refused with the reason, before any consent
-  screen (:mod:`realdid.credentials.request`).
+  screen (:mod:`realdid.credentials.request`) — among them a predicate the
+  registration does not list, or one with another bound than the wallet
+  recomputes from the registration for the request's day.
 * :meth:`Wallet.consent` lists exactly what a presentation reveals and to
   whom; :meth:`Wallet.present` builds it and records the account.
 * State is sealed at rest with scrypt + AES-256-GCM (:mod:`realdid.wallet.vault`).
