@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from realdid.authority.population import generate  # noqa: E402
-from realdid.credentials.request import CredentialQuery, Predicate  # noqa: E402
+from realdid.credentials.request import Ask  # noqa: E402
 from realdid.credentials.schemas import IDENTITY  # noqa: E402
 from realdid.credentials.view import LedgerView  # noqa: E402
 from realdid.crypto.presentation import verify  # noqa: E402
@@ -99,14 +99,7 @@ def main() -> None:
 
         # Presentation verification at a service, with the ledger reads.
         forum = nation.services["forum-a"]
-        cutoff = TODAY.replace(year=TODAY.year - 18).isoformat()
-        query = [
-            CredentialQuery(
-                id="identity",
-                schema_id=IDENTITY.schema_id,
-                predicates=(Predicate(attribute="birth_date", lte=cutoff),),
-            )
-        ]
+        query = [Ask(id="identity", schema_id=IDENTITY.schema_id, predicates=("adult",))]
         answers = [w.present(forum.request(query, purpose="registration")) for w in wallets]
         warm = []
         for answer in answers[:15]:

@@ -108,7 +108,16 @@ def ledger_world() -> LedgerWorld:
                 "context_id": forum.did,
                 "permissions": {
                     "disclose": {"realdid:medical:v1": ["blood_type"]},
-                    "predicates": {"realdid:medical:v1": ["birth_date"]},
+                    "predicates": [
+                        {
+                            "id": "adult",
+                            "schema_id": "realdid:medical:v1",
+                            "attribute": "birth_date",
+                            "relation": "lte",
+                            "bound": {"kind": "before_day", "years": 18},
+                            "text": {"en": "You are 18 or older", "zh-CN": "您已年满18周岁"},
+                        }
+                    ],
                     "pseudonym": True,
                     "escrow": "required",
                     "purposes": ["registration"],

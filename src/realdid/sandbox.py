@@ -45,7 +45,17 @@ from realdid.verifier.accounts import AccountStore
 from realdid.verifier.relying_party import RelyingParty
 from realdid.wallet.wallet import Wallet
 
-__all__ = ["ALICE", "BOB", "CAROL", "DAVE", "ORIGIN", "Clock", "Nation", "build_nation"]
+__all__ = [
+    "ADULT_PREDICATE",
+    "ALICE",
+    "BOB",
+    "CAROL",
+    "DAVE",
+    "ORIGIN",
+    "Clock",
+    "Nation",
+    "build_nation",
+]
 
 ORIGIN = "ledger.realdid.example/national/v1"
 START = datetime.datetime(2026, 11, 24, 9, 0, tzinfo=datetime.UTC)
@@ -79,10 +89,22 @@ class Clock:
         return datetime.datetime.fromtimestamp(self.now, datetime.UTC).date()
 
 
+#: "At least 18 on the request's day": the one age question the sandbox's sites may ask,
+#: its bound fixed here and recomputed by every wallet and verifier.
+ADULT_PREDICATE: dict[str, Any] = {
+    "id": "adult",
+    "schema_id": IDENTITY.schema_id,
+    "attribute": "birth_date",
+    "relation": "lte",
+    "bound": {"kind": "before_day", "years": 18},
+    "text": {"en": "You are 18 or older", "zh-CN": "您已年满18周岁"},
+}
+
+
 def _permissions(**grants: Any) -> dict[str, Any]:
     return {
         "disclose": {},
-        "predicates": {},
+        "predicates": [],
         "equal_public": {},
         "pseudonym": True,
         "escrow": "none",
@@ -95,7 +117,7 @@ SERVICES: dict[str, tuple[Role, dict[str, Any]]] = {
     "forum-a": (
         Role.SERVICE,
         _permissions(
-            predicates={IDENTITY.schema_id: ["birth_date"]},
+            predicates=[ADULT_PREDICATE],
             escrow="required",
             purposes=["registration", "login"],
         ),
@@ -103,7 +125,7 @@ SERVICES: dict[str, tuple[Role, dict[str, Any]]] = {
     "forum-b": (
         Role.SERVICE,
         _permissions(
-            predicates={IDENTITY.schema_id: ["birth_date"]},
+            predicates=[ADULT_PREDICATE],
             escrow="required",
             purposes=["registration", "login"],
         ),
@@ -117,7 +139,7 @@ SERVICES: dict[str, tuple[Role, dict[str, Any]]] = {
     ),
     "adults-1": (
         Role.SERVICE,
-        _permissions(predicates={IDENTITY.schema_id: ["birth_date"]}, purposes=["registration"]),
+        _permissions(predicates=[ADULT_PREDICATE], purposes=["registration"]),
     ),
     "hospital-1": (
         Role.ISSUER,

@@ -18,8 +18,8 @@ from realdid.credentials.vc import (
 from realdid.crypto.credential import AttributeValue
 from realdid.errors import DecodeError, InvalidArgumentError
 
-QUERY = {"id": "identity", "schema": IDENTITY.schema_id,
-         "predicates": [{"attribute": "birth_date", "lte": "2008-11-24"}]}  # fmt: skip
+ADULT = {"id": "adult", "attribute": "birth_date", "lte": "2008-11-24"}
+QUERY = {"id": "identity", "schema": IDENTITY.schema_id, "predicates": [ADULT]}
 GOOD: dict[str, object] = {
     "service": "did:realdid:forum-a",
     "purpose": "registration",

@@ -171,7 +171,18 @@ def test_content_rules() -> None:
             {
                 "service": w.forum.did,
                 "context_id": w.forum.did,
-                "permissions": {"predicates": {"realdid:medical:v1": ["blood_type"]}},
+                "permissions": {
+                    "predicates": [
+                        {
+                            "id": "blood",
+                            "schema_id": "realdid:medical:v1",
+                            "attribute": "blood_type",  # a text attribute: no range on it
+                            "relation": "gte",
+                            "bound": {"kind": "constant", "value": 1},
+                            "text": {"en": "x", "zh-CN": "x"},
+                        }
+                    ]
+                },
             },
             T0,
         ),

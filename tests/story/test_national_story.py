@@ -13,7 +13,8 @@ Each chapter is one function, told in order by ``test_the_story``:
    needs a step-up presentation bound to that transfer.
 5. An influencer platform sees her name and the real-name badge.
 6. Bob, 16, is refused by an adults-only site, which learns nothing.
-7. A service asking beyond its registration is refused by the wallet.
+7. A service asking beyond its registration is refused by the wallet: another
+   attribute, or its registered age question with another bound.
 8. Lawful openings of her two forum accounts name Alice to the authority
    with 3 trustees, fail with 2, name the trustee who sent a bad share, and
    are public on the ledger — which never says whom they named, nor that
@@ -37,7 +38,7 @@ from tools.postgres import fresh_database, postgres_server
 
 from realdid.authority.population import generate
 from realdid.credentials.opening import combine_opening
-from realdid.credentials.request import CredentialQuery, Predicate, PresentationRequest
+from realdid.credentials.request import Ask, PresentationRequest
 from realdid.credentials.schemas import BADGE, CREDIT, IDENTITY, MEDICAL
 from realdid.crypto._backend import encode_g1
 from realdid.crypto.escrow import handle_index_key
@@ -67,7 +68,7 @@ from realdid.wallet.wallet import Wallet
 TODAY = datetime.date(2026, 11, 24)
 
 
-ADULT = Predicate(attribute="birth_date", lte=TODAY.replace(year=TODAY.year - 18).isoformat())
+ADULT = "adult"  # the forums' and the adults-only site's registered predicate
 
 
 @dataclasses.dataclass
@@ -109,10 +110,9 @@ def _databases(backend: str, tmp_path: Path) -> Iterator[dict[str, str]]:
         yield {n: stack.enter_context(fresh_database(admin)) for n in names}
 
 
-def _identity_query(*predicates: Predicate, disclose: tuple[str, ...] = ()) -> CredentialQuery:
-    return CredentialQuery(
-        id="identity", schema_id=IDENTITY.schema_id, disclose=disclose, predicates=predicates
-    )
+def _identity_query(*predicates: str, disclose: tuple[str, ...] = ()) -> Ask:
+    return Ask(id="identity", schema_id=IDENTITY.schema_id, disclose=disclose,
+               predicates=predicates)  # fmt: skip
 
 
 def _forum_request(story: Story, forum: str, purpose: str = "registration") -> PresentationRequest:
@@ -154,6 +154,11 @@ def forums(story: Story) -> None:
         request = _forum_request(story, forum)
         consent = alice.consent(request)
         assert consent.reveals == ()  # nothing but proofs: adult, valid, a pseudonym, escrow
+        # The age question in the ledger's words, with the bound the wallet recomputed.
+        assert "You are 18 or older (birth_date ≤ 2008-11-24)" in consent.proves
+        assert any(
+            "您已年满18周岁" in line for line in alice.consent(request, language="zh-CN").lines()
+        )
         assert consent.escrow
         sign_in = n.services[forum].sign_in(alice.present(request))
         assert sign_in.created
@@ -183,9 +188,7 @@ def hospital(story: Story) -> None:
     request = portal.request(
         [
             _identity_query(),
-            CredentialQuery(
-                id="medical", schema_id=MEDICAL.schema_id, disclose=("blood_type", "allergies")
-            ),
+            Ask(id="medical", schema_id=MEDICAL.schema_id, disclose=("blood_type", "allergies")),
         ],
         purpose="care",
         pseudonym=True,
@@ -206,7 +209,7 @@ def bank(story: Story) -> None:
     alice.accept(issuer.issue(alice.apply(issuer.offer(), CREDIT.schema_id)))
     queries = [
         _identity_query(),
-        CredentialQuery(id="credit", schema_id=CREDIT.schema_id, disclose=("credit_standing",)),
+        Ask(id="credit", schema_id=CREDIT.schema_id, disclose=("credit_standing",)),
     ]
     request = rp.request(queries, purpose="account")
     assert request.escrow  # the bank's registration requires it
@@ -235,7 +238,7 @@ def influencer(story: Story) -> None:
     request = platform.request(
         [
             _identity_query(disclose=("name",)),
-            CredentialQuery(id="badge", schema_id=BADGE.schema_id, disclose=("badge",)),
+            Ask(id="badge", schema_id=BADGE.schema_id, disclose=("badge",)),
         ],
         purpose="verified-profile",
     )
@@ -261,13 +264,26 @@ def overreach(story: Story) -> None:
     with pytest.raises(PermissionDeniedError):  # the SDK will not even build it
         n.services["forum-a"].request([_identity_query(disclose=("name",))], purpose="login")
     honest = _forum_request(story, "forum-a")
+    (query,) = honest.credentials
     greedy = honest.model_copy(
-        update={"credentials": (_identity_query(ADULT, disclose=("name",)),)}
+        update={"credentials": (query.model_copy(update={"disclose": ("name",)}),)}
     )
     with pytest.raises(PermissionDeniedError, match="may not ask to see name"):
         alice.consent(greedy)
     with pytest.raises(PermissionDeniedError):
         alice.present(greedy)
+    # Its registered age question, with the bound moved one day: over many requests that
+    # would narrow her birth date to the day. The wallet refuses, names why, sends nothing.
+    (adult,) = query.predicates
+    narrower = honest.model_copy(update={"credentials": (query.model_copy(update={
+        "predicates": (adult.model_copy(update={"lte": "2008-11-23"}),)}),)})  # fmt: skip
+    before = n.services["forum-a"].accounts.count()
+    with pytest.raises(
+        PermissionDeniedError, match="the registration fixes birth_date <= 2008-11-24"
+    ):
+        alice.present(narrower)
+    assert n.services["forum-a"].accounts.count() == before
+    assert alice.accounts[n.services["forum-a"].did].visits == 3  # no visit recorded either
 
 
 def _public_points(n: Nation, request: int) -> set[bytes]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from realdid.credentials.request import CredentialQuery
+from realdid.credentials.request import Ask
 from realdid.credentials.schemas import IDENTITY
 from realdid.crypto._backend import Scalar
 from realdid.crypto.escrow_blinding import BlindedCiphertext, _prove
@@ -21,7 +21,7 @@ from tests.people import new_citizen
 
 def _account_evidence(nation: Nation, rp: RelyingParty) -> tuple[int, tuple[bytes, bytes]]:
     wallet = nation.enroll(new_citizen(nation))
-    query = [CredentialQuery(id="identity", schema_id=IDENTITY.schema_id)]
+    query = [Ask(id="identity", schema_id=IDENTITY.schema_id)]
     signed = rp.sign_in(wallet.present(rp.request(query, purpose="account")))
     return signed.account.id, rp.accounts.evidence(signed.account.id)[0]
 
@@ -66,7 +66,7 @@ def test_a_share_opens_only_its_own_request(nation: Nation) -> None:
     bank = nation.services["bank-1"]
     person_a = new_citizen(nation)
     wallet = nation.enroll(person_a)
-    query = [CredentialQuery(id="identity", schema_id=IDENTITY.schema_id)]
+    query = [Ask(id="identity", schema_id=IDENTITY.schema_id)]
     signed = bank.sign_in(wallet.present(bank.request(query, purpose="account")))
     evidence_a = bank.accounts.evidence(signed.account.id)[0]
     _, evidence_b = _account_evidence(nation, bank)

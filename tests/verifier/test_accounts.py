@@ -19,7 +19,7 @@ from tools.postgres import fresh_database, postgres_server
 
 from realdid import db
 from realdid.credentials.nonces import NonceStore
-from realdid.credentials.request import CredentialQuery
+from realdid.credentials.request import Ask
 from realdid.credentials.schemas import IDENTITY
 from realdid.errors import RevokedError
 from realdid.sandbox import Nation
@@ -204,7 +204,7 @@ def test_racing_sign_ins_through_the_relying_party_share_one_account(
                 clock=nation.clock,
             )
         )
-    queries = [CredentialQuery(id="identity", schema_id=IDENTITY.schema_id)]
+    queries = [Ask(id="identity", schema_id=IDENTITY.schema_id)]
     answers = [wallet.present(w.request(queries, purpose="registration")) for w in workers]
     try:
         barrier = threading.Barrier(len(workers))

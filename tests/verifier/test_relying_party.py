@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from realdid.credentials.request import CredentialQuery, Predicate
+from realdid.credentials.request import Ask
 from realdid.credentials.schemas import IDENTITY
 from realdid.errors import (
     DecodeError,
@@ -29,10 +29,8 @@ def citizen(nation: Nation) -> Wallet:
     return nation.enroll(new_citizen(nation))
 
 
-def _query(nation: Nation) -> list[CredentialQuery]:
-    cutoff = nation.clock.today().replace(year=nation.clock.today().year - 18)
-    adult = Predicate(attribute="birth_date", lte=cutoff.isoformat())
-    return [CredentialQuery(id="identity", schema_id=IDENTITY.schema_id, predicates=(adult,))]
+def _query(nation: Nation) -> list[Ask]:
+    return [Ask(id="identity", schema_id=IDENTITY.schema_id, predicates=("adult",))]
 
 
 def _forum(nation: Nation) -> RelyingParty:
@@ -108,7 +106,7 @@ def test_step_up_is_bound_to_the_account_and_the_transaction(
     nation: Nation, citizen: Wallet
 ) -> None:
     bank = nation.services["bank-1"]
-    queries = [CredentialQuery(id="identity", schema_id=IDENTITY.schema_id)]
+    queries = [Ask(id="identity", schema_id=IDENTITY.schema_id)]
     mine = bank.sign_in(citizen.present(bank.request(queries, purpose="account"))).account
     other = nation.enroll(new_citizen(nation))
     bank.sign_in(other.present(bank.request(queries, purpose="account")))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from realdid.authority.population import Person
-from realdid.credentials.request import CredentialQuery, Predicate
+from realdid.credentials.request import Ask, CredentialQuery, Predicate
 from realdid.credentials.schemas import IDENTITY, MEDICAL
 from realdid.errors import (
     AuthenticationError,
@@ -31,13 +31,8 @@ def person(nation: Nation) -> Person:
     return new_citizen(nation)
 
 
-def _adult(nation: Nation) -> CredentialQuery:
-    cutoff = nation.clock.today().replace(year=nation.clock.today().year - 18)
-    return CredentialQuery(
-        id="identity",
-        schema_id=IDENTITY.schema_id,
-        predicates=(Predicate(attribute="birth_date", lte=cutoff.isoformat()),),
-    )
+def _adult(nation: Nation) -> Ask:
+    return Ask(id="identity", schema_id=IDENTITY.schema_id, predicates=("adult",))
 
 
 def test_the_vault_seals_and_refuses_a_wrong_passphrase_or_any_change() -> None:
@@ -93,10 +88,11 @@ def test_requests_beyond_the_registration_are_refused_with_the_reason(
                                 disclose=("resident_id",)),
             )
         },
-        "may not ask about enrollment": {
+        "predicate enrollment: not registered for this service": {
             "credentials": (
                 CredentialQuery(id="identity", schema_id=IDENTITY.schema_id,
-                                predicates=(Predicate(attribute="enrollment", gte=1),)),
+                                predicates=(Predicate(id="enrollment", attribute="enrollment",
+                                                      gte=1),)),
             )
         },
         # even a credential shown with nothing disclosed says "this holder is a patient"

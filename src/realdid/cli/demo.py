@@ -21,7 +21,7 @@ from typing import TypeVar
 from realdid.authority.population import generate
 from realdid.cli._terminal import Terminal
 from realdid.credentials.exchange import VerifiedPresentation
-from realdid.credentials.request import CredentialQuery, Predicate
+from realdid.credentials.request import Ask
 from realdid.credentials.schemas import BADGE, CREDIT, IDENTITY, MEDICAL
 from realdid.crypto.escrow import handle_index_key
 from realdid.crypto.threshold import NotEnoughSharesError
@@ -35,8 +35,9 @@ __all__ = ["run"]
 
 T = TypeVar("T")
 TODAY = datetime.date(2026, 11, 24)
-ADULT = Predicate(attribute="birth_date", lte=TODAY.replace(year=TODAY.year - 18).isoformat())
-IDENTITY_ONLY = CredentialQuery(id="identity", schema_id=IDENTITY.schema_id)
+IDENTITY_ONLY = Ask(id="identity", schema_id=IDENTITY.schema_id)
+#: The forums' and the adults-only site's registered predicate: its bound is on the ledger.
+ADULT = Ask(id="identity", schema_id=IDENTITY.schema_id, predicates=("adult",))
 
 
 def _timed(fn: Callable[[], T]) -> tuple[T, float]:
@@ -63,7 +64,9 @@ def _saw(
         rows.append((query.id, shown))
         rows.append(("", f"proved valid on {seen.request.valid_on} (expiry not revealed)"))
         for p in query.predicates:
-            rows.append(("", f"proved {p.attribute} <= {p.lte} (value not revealed)"))
+            low = "" if p.gte is None else f"{p.gte} <= "
+            high = "" if p.lte is None else f" <= {p.lte}"
+            rows.append(("", f"proved {p.id}: {low}{p.attribute}{high} (value not revealed)"))
     rows.append(("pseudonym", "none" if seen.pseudonym is None else _short(seen.pseudonym)))
     rows.append(("escrow", "sealed for the trustees" if seen.escrow else "none"))
     term.table(f"what {who} saw", rows + extra)
@@ -148,9 +151,11 @@ def _forums(term: Terminal, nation: Nation, alice: Wallet) -> None:
     nyms = {}
     for key in ("forum-a", "forum-b"):
         forum = nation.services[key]
-        request = forum.request(
-            [IDENTITY_ONLY.model_copy(update={"predicates": (ADULT,)})], purpose="registration"
-        )
+        request = forum.request([ADULT], purpose="registration")
+        if key == "forum-a":
+            screen = alice.consent(request, language="zh-CN").lines()
+            term.table("Alice's consent screen (the predicate in the ledger's words)",
+                       [("", line) for line in screen])  # fmt: skip
         answer, t_prove = _timed(partial(alice.present, request))
         signed, t_verify = _timed(partial(forum.sign_in, answer))
         nyms[key] = signed.account.pseudonym
@@ -168,9 +173,7 @@ def _forums(term: Terminal, nation: Nation, alice: Wallet) -> None:
             ],
         )
     forum = nation.services["forum-a"]
-    request = forum.request(
-        [IDENTITY_ONLY.model_copy(update={"predicates": (ADULT,)})], purpose="login"
-    )
+    request = forum.request([ADULT], purpose="login")
     again = forum.sign_in(alice.present(request))
     term.table(
         "pseudonyms",
@@ -205,7 +208,7 @@ def _sector(term: Terminal, nation: Nation, alice: Wallet) -> None:
             care.request(
                 [
                     IDENTITY_ONLY,
-                    CredentialQuery(
+                    Ask(
                         id="medical",
                         schema_id=MEDICAL.schema_id,
                         disclose=("blood_type", "allergies"),
@@ -219,7 +222,7 @@ def _sector(term: Terminal, nation: Nation, alice: Wallet) -> None:
     rp = nation.services["bank-1"]
     queries = [
         IDENTITY_ONLY,
-        CredentialQuery(id="credit", schema_id=CREDIT.schema_id, disclose=("credit_standing",)),
+        Ask(id="credit", schema_id=CREDIT.schema_id, disclose=("credit_standing",)),
     ]
     account = rp.sign_in(alice.present(rp.request(queries, purpose="account")))
     transfer = json.dumps({"to": "CN12 3456", "amount": "50000.00", "currency": "CNY"}).encode()
@@ -239,8 +242,8 @@ def _sector(term: Terminal, nation: Nation, alice: Wallet) -> None:
         alice.present(
             platform.request(
                 [
-                    IDENTITY_ONLY.model_copy(update={"disclose": ("name",)}),
-                    CredentialQuery(id="badge", schema_id=BADGE.schema_id, disclose=("badge",)),
+                    Ask(id="identity", schema_id=IDENTITY.schema_id, disclose=("name",)),
+                    Ask(id="badge", schema_id=BADGE.schema_id, disclose=("badge",)),
                 ],
                 purpose="verified-profile",
             )
@@ -252,24 +255,37 @@ def _sector(term: Terminal, nation: Nation, alice: Wallet) -> None:
 def _refusals(term: Terminal, nation: Nation, wallets: dict[str, Wallet]) -> None:
     term.heading("4. Refusals")
     site = nation.services["adults-1"]
-    request = site.request(
-        [IDENTITY_ONLY.model_copy(update={"predicates": (ADULT,)})], purpose="registration"
-    )
+    request = site.request([ADULT], purpose="registration")
     try:
         wallets[BOB.name].present(request)
         bob = "sent a proof (wrong)"
     except StatementError:
         bob = "his wallet cannot prove it, so it sends nothing"
     forum = nation.services["forum-a"]
-    honest = forum.request([IDENTITY_ONLY], purpose="login")
+    honest = forum.request([ADULT], purpose="login")
+    query = honest.credentials[0]
     greedy = honest.model_copy(
-        update={"credentials": (IDENTITY_ONLY.model_copy(update={"disclose": ("name",)}),)}
+        update={"credentials": (query.model_copy(update={"disclose": ("name",)}),)}
     )
     try:
         wallets[ALICE.name].consent(greedy)
         alice = "consented (wrong)"
     except PermissionDeniedError as exc:
         alice = f"refused: {exc}"
+    # Moving the age bound a day at a time would narrow her birth date: the bound is the
+    # ledger's, so any other one is refused before anything is computed or sent.
+    (adult,) = query.predicates
+    assert isinstance(adult.lte, str)
+    probe = datetime.date.fromisoformat(adult.lte) - datetime.timedelta(days=1)
+    narrower = honest.model_copy(
+        update={"credentials": (query.model_copy(update={"predicates": (
+            adult.model_copy(update={"lte": probe.isoformat()}),)}),)}
+    )  # fmt: skip
+    try:
+        wallets[ALICE.name].present(narrower)
+        probed = "answered (wrong)"
+    except PermissionDeniedError as exc:
+        probed = f"refused: {exc}"
     term.table(
         "what the adults-only site saw",
         [
@@ -278,6 +294,7 @@ def _refusals(term: Terminal, nation: Nation, wallets: dict[str, Wallet]) -> Non
         ],
     )
     term.table("a forum asking for Alice's name", [("her wallet", alice)])
+    term.table("a forum asking with another age bound", [("her wallet", probed)])
 
 
 def _opening(term: Terminal, nation: Nation) -> None:
@@ -358,13 +375,7 @@ def _new_epoch(term: Terminal, nation: Nation, wallets: dict[str, Wallet]) -> No
     )
     forum = nation.services["forum-a"]
     forum.view.refresh()
-    again = forum.sign_in(
-        alice.present(
-            forum.request(
-                [IDENTITY_ONLY.model_copy(update={"predicates": (ADULT,)})], purpose="login"
-            )
-        )
-    )
+    again = forum.sign_in(alice.present(forum.request([ADULT], purpose="login")))
     carol = wallets[CAROL.name]
     carol.view.refresh()
     try:

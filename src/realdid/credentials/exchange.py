@@ -3,7 +3,9 @@
 Both sides build the same statement from the request and the ledger: the
 verifier from the keys and epochs the presentation names (each key must be
 live on the ledger and allowed to sign its schema; each epoch the current one
-or the one before), the wallet from the credentials it holds. Then the proof
+or the one before), the wallet from the credentials it holds. Each side reads
+the service's registered predicates itself and proves or checks the bounds it
+recomputes from them, never a bound taken from the request. Then the proof
 either verifies against that statement or it does not; the VP JSON around it
 is checked to say exactly what the proof discloses.
 """
@@ -58,10 +60,13 @@ def _inputs(
     keys: Sequence[IssuerKey],
     epochs: Sequence[int],
     trustees: Trustees | None = None,
+    *,
+    historic: bool = False,
 ) -> StatementInputs:
     """Everything public the statement needs, for the epoch in force on the request's day
     (today for a live request; that day's for an old one under review)."""
     epoch = view.epoch_on(request.day()).epoch
+    asked = any(q.predicates for q in request.credentials)
     return StatementInputs(
         schemas=[view.schema(q.schema_id)[0] for q in request.credentials],
         keys=keys,
@@ -69,6 +74,7 @@ def _inputs(
         current_epoch=epoch,
         range_params=view.range_params(epoch),
         escrow_key=(trustees or view.trustees()).joint_key if request.escrow else None,
+        predicates=view.predicates(request.service, historic=historic) if asked else {},
     )
 
 
@@ -147,7 +153,7 @@ def check_answer(
             raise RevokedError(f"presentation: {query.id} is from an epoch no longer accepted")
         keys.append(key)
         epochs.append(credential.epoch)
-    inputs = _inputs(request, view, keys, epochs, trustees)
+    inputs = _inputs(request, view, keys, epochs, trustees, historic=historic)
     statement = build_statement(request, inputs, issuance=issuance)
     proof = document.proof_bytes()
     verified = verify(statement, proof)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from realdid.credentials.exchange import VerifiedPresentation, check_answer
 from realdid.credentials.issuance import CredentialApplication, IssuedCredential
 from realdid.credentials.nonces import NonceStore
-from realdid.credentials.request import CredentialQuery, PresentationRequest
+from realdid.credentials.request import Ask, PresentationRequest
 from realdid.credentials.schemas import IDENTITY
 from realdid.credentials.vc import PresentationDocument, values_to_json
 from realdid.credentials.view import LedgerView
@@ -104,11 +104,9 @@ class IssuingDesk:
     ) -> PresentationRequest:
         """Ask a wallet for a valid identity credential (disclosing ``disclose``)."""
         request = PresentationRequest.fresh(
-            service=self.did,
+            registration=self.view.service(self.did),
             purpose=purpose,
-            credentials=(
-                CredentialQuery(id="identity", schema_id=IDENTITY.schema_id, disclose=disclose),
-            ),
+            credentials=(Ask(id="identity", schema_id=IDENTITY.schema_id, disclose=disclose),),
             now=int(self.clock()),
             ttl=ttl,
             pseudonym=False,

@@ -6,13 +6,19 @@ A request is strict JSON (RFC 8785 canonical when digested)::
      "nonce": "<base64url, 16-64 bytes>", "valid_on": "2026-11-24", "expires_at": 1764003600,
      "pseudonym": true, "escrow": true, "transaction": null,
      "credentials": [{"id": "identity", "schema": "realdid:identity:v1",
-                      "disclose": [], "predicates": [{"attribute": "birth_date",
+                      "disclose": [], "predicates": [{"id": "adult", "attribute": "birth_date",
                       "lte": "2008-11-24"}], "equal": {}}]}
 
 Every credential is proved valid on ``valid_on`` (``valid_until >= valid_on``,
-never revealed); all credentials are bound to one holder; the pseudonym comes
-from the identity credential; escrow encrypts its handle for the trustees
-with a label naming this service, nonce, purpose and epoch. ``transaction``
+never revealed). Any other range question is a predicate registered for the
+service on the ledger (:mod:`realdid.ledger.predicates`), named by its id,
+with the bound the registration fixes for ``valid_on``: the wallet and the
+verifier each recompute that bound and refuse any other, so a service cannot
+narrow a hidden value by moving the bound from one request to the next. A
+service builds requests only from the ids (:class:`Ask`). All credentials
+are bound to one holder; the pseudonym comes from the identity credential;
+escrow encrypts its handle for the trustees with a label naming this
+service, nonce, purpose and epoch. ``transaction``
 is the digest of a high-value action (step-up): the presentation is bound to
 it through the request digest.
 
@@ -25,10 +31,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Annotated, Final, Literal
 
+import pydantic
 import rfc8785
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -46,15 +53,18 @@ from realdid.crypto.presentation import (
 from realdid.crypto.range_proof import RangeParams
 from realdid.errors import DecodeError, InvalidArgumentError, PermissionDeniedError
 from realdid.ledger.entries import DID_PATTERN, b64url, unb64url
+from realdid.ledger.predicates import PredicateSpec, fixed_bounds
 
 __all__ = [
     "VALIDITY",
+    "Ask",
     "CredentialQuery",
     "Predicate",
     "PresentationRequest",
     "StatementInputs",
     "build_statement",
     "check_permissions",
+    "check_predicate",
     "transaction_digest",
 ]
 
@@ -70,8 +80,11 @@ class _Strict(BaseModel):
 
 
 class Predicate(_Strict):
-    """``gte <= attribute <= lte`` on a hidden integer or date (dates as ISO strings)."""
+    """The registered predicate ``id``: ``gte <= attribute <= lte`` on a hidden integer or
+    date (dates as ISO strings), with the bounds its registration fixes on the request's
+    day (the service states them; wallet and verifier recompute them)."""
 
+    id: Name
     attribute: Name
     gte: int | str | None = None
     lte: int | str | None = None
@@ -85,6 +98,41 @@ class CredentialQuery(_Strict):
     equal: dict[Name, str | int] = Field(default_factory=dict, max_length=16)
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ask:
+    """What a service asks of one credential: the only way to build a request
+    (:meth:`PresentationRequest.fresh`). Predicates are named by their registered ids;
+    their bounds come from the registration, never from the caller."""
+
+    id: str
+    schema_id: str
+    disclose: tuple[str, ...] = ()
+    predicates: tuple[str, ...] = ()
+    equal: Mapping[str, str | int] = field(default_factory=dict)
+
+    def query(self, registration: Service, day: datetime.date) -> CredentialQuery:
+        """The wire query, each predicate's bounds fixed by ``registration`` on ``day``."""
+        predicates = []
+        for predicate_id in self.predicates:
+            spec = registration.permissions.predicate(predicate_id)
+            if spec is None:
+                raise PermissionDeniedError(
+                    f"predicate {predicate_id}: not registered for {registration.did}"
+                )
+            gte, lte = fixed_bounds(spec, day)
+            predicates.append(Predicate(id=spec.id, attribute=spec.attribute, gte=gte, lte=lte))
+        try:
+            return CredentialQuery(
+                id=self.id,
+                schema_id=self.schema_id,
+                disclose=tuple(self.disclose),
+                predicates=tuple(predicates),
+                equal=dict(self.equal),
+            )
+        except pydantic.ValidationError as exc:  # (one name for it, whatever parse uses)
+            raise InvalidArgumentError(f"ask {self.id}: {exc.errors()[0]['msg']}") from None
 
 
 class PresentationRequest(_Strict):
@@ -117,26 +165,35 @@ class PresentationRequest(_Strict):
     def fresh(
         cls,
         *,
-        service: str,
+        registration: Service,
         purpose: str,
-        credentials: Sequence[CredentialQuery],
+        credentials: Sequence[Ask],
         now: int,
         ttl: int,
         pseudonym: bool = True,
         escrow: bool = False,
         transaction: str | None = None,
     ) -> PresentationRequest:
-        """A new request: a random 16-byte nonce, valid on today's date, expiring in ``ttl``."""
+        """A new request of the service ``registration`` registers: a random 16-byte
+        nonce, valid on today's date, expiring in ``ttl``; each predicate's bound fixed
+        by the registration for today (an id it does not register: PermissionDeniedError;
+        anything but an :class:`Ask`, e.g. a query carrying its own bound:
+        InvalidArgumentError)."""
+        if not all(isinstance(ask, Ask) for ask in credentials):
+            raise InvalidArgumentError(
+                "request: build it from Asks (registered predicate ids), not from bounds"
+            )
+        day = datetime.datetime.fromtimestamp(now, datetime.UTC).date()
         return cls(
-            service=service,
+            service=registration.did,
             purpose=purpose,
             nonce=b64url(secrets.token_bytes(16)),
-            valid_on=datetime.datetime.fromtimestamp(now, datetime.UTC).date().isoformat(),
+            valid_on=day.isoformat(),
             expires_at=now + ttl,
             pseudonym=pseudonym,
             escrow=escrow,
             transaction=transaction,
-            credentials=tuple(credentials),
+            credentials=tuple(ask.query(registration, day) for ask in credentials),
         )
 
     @classmethod
@@ -198,14 +255,44 @@ def check_permissions(request: PresentationRequest, service: Service) -> None:
         for name in query.disclose:
             if name not in p.disclose.get(schema, ()):
                 raise PermissionDeniedError(f"{schema}: may not ask to see {name}")
+        registered = {spec.id: spec for spec in p.predicates}
         for predicate in query.predicates:
-            if predicate.attribute != VALIDITY and predicate.attribute not in p.predicates.get(
-                schema, ()
-            ):
-                raise PermissionDeniedError(f"{schema}: may not ask about {predicate.attribute}")
+            check_predicate(schema, predicate, registered, request.day())
         for name in query.equal:
             if name not in p.equal_public.get(schema, ()):
                 raise PermissionDeniedError(f"{schema}: may not test {name}")
+
+
+def _shown(attribute: str, gte: int | str | None, lte: int | str | None) -> str:
+    low = "" if gte is None else f"{gte} <= "
+    high = "" if lte is None else f" <= {lte}"
+    return f"{low}{attribute}{high}"
+
+
+def check_predicate(
+    schema_id: str,
+    predicate: Predicate,
+    registered: Mapping[str, PredicateSpec],
+    day: datetime.date,
+) -> PredicateSpec:
+    """The registered predicate a request's ``predicate`` names, if it asks exactly what
+    the registration fixes on ``day``; else PermissionDeniedError with the reason."""
+    spec = registered.get(predicate.id)
+    if spec is None:
+        raise PermissionDeniedError(f"predicate {predicate.id}: not registered for this service")
+    if (spec.schema_id, spec.attribute) != (schema_id, predicate.attribute):
+        raise PermissionDeniedError(
+            f"predicate {predicate.id}: asks about {predicate.attribute} of {schema_id};"
+            f" registered on {spec.attribute} of {spec.schema_id}"
+        )
+    want = fixed_bounds(spec, day)
+    got = (predicate.gte, predicate.lte)
+    if got != want:
+        raise PermissionDeniedError(
+            f"predicate {predicate.id}: asks {_shown(predicate.attribute, *got)};"
+            f" the registration fixes {_shown(spec.attribute, *want)} on {day.isoformat()}"
+        )
+    return spec
 
 
 @dataclass(frozen=True)
@@ -218,6 +305,8 @@ class StatementInputs:
     current_epoch: int
     range_params: RangeParams
     escrow_key: EscrowKey | None
+    #: The service's registered predicates, by id, read from the ledger by each side.
+    predicates: Mapping[str, PredicateSpec]
 
 
 def _bound(kind: Kind, value: int | str) -> Bound:
@@ -269,14 +358,15 @@ def build_statement(
         credentials.append(CredentialRequest(schema, key.public_key, epoch, query.disclose))
         ranges.append(RangePredicate(AttributeRef(k, VALIDITY), lower=request.day()))
         for predicate in query.predicates:
-            if predicate.attribute == VALIDITY:
-                raise InvalidArgumentError("validity is always proved; do not ask for it")
-            kind = schema.kind(predicate.attribute)
+            # The bounds proved are the ones this side recomputes from the registration.
+            spec = check_predicate(query.schema_id, predicate, inputs.predicates, request.day())
+            gte, lte = fixed_bounds(spec, request.day())
+            kind = schema.kind(spec.attribute)
             ranges.append(
                 RangePredicate(
-                    AttributeRef(k, predicate.attribute),
-                    lower=None if predicate.gte is None else _bound(kind, predicate.gte),
-                    upper=None if predicate.lte is None else _bound(kind, predicate.lte),
+                    AttributeRef(k, spec.attribute),
+                    lower=None if gte is None else _bound(kind, gte),
+                    upper=None if lte is None else _bound(kind, lte),
                 )
             )
         for name, value in sorted(query.equal.items()):

@@ -38,6 +38,7 @@ from realdid.ledger.entries import (
     TrusteesBody,
     unb64url,
 )
+from realdid.ledger.predicates import PredicateSpec
 
 __all__ = ["IssuerKey", "LedgerView", "LedgerWriter", "Service", "Trustees"]
 
@@ -183,6 +184,28 @@ class LedgerView:
         body = self._live(f"service:{did}", f"service {did}").typed_body()
         assert isinstance(body, ServiceBody)
         return Service(did, body.context_id, body.permissions, self.document(did).name)
+
+    def predicates(self, did: str, *, historic: bool = False) -> dict[str, PredicateSpec]:
+        """The predicates service ``did`` may ask, by id: its live registration's.
+
+        ``historic=True`` (reviewing an old presentation) reads every registration
+        of the service back along its ``prev`` chain, retired ones too, the newest
+        first: an id keeps its meaning for ever (the registry refuses a change), so
+        an old request's bound is recomputed as it was made.
+        """
+        if not historic:
+            return {p.id: p for p in self.service(did).permissions.predicates}
+        found: dict[str, PredicateSpec] = {}
+        entry = self._latest(f"service:{did}")
+        if entry is None:
+            raise NotFoundError(f"service {did}: never on the ledger")
+        while entry is not None:
+            body = entry.typed_body()
+            if isinstance(body, ServiceBody):
+                for spec in body.permissions.predicates:
+                    found.setdefault(spec.id, spec)
+            entry = None if entry.prev is None else self.entry(entry.prev)
+        return found
 
     def trustees(self) -> Trustees:
         """The current trustee set, its key re-derived from the ceremony's transcript."""

@@ -41,6 +41,7 @@ from realdid.crypto.escrow import EscrowKey
 from realdid.crypto.escrow_blinding import BlindedCiphertext
 from realdid.crypto.range_proof import RangeParams
 from realdid.errors import DecodeError, InvalidArgumentError, RealDIDError, VerificationError
+from realdid.ledger.predicates import MAX_PREDICATES, PredicateSpec
 
 __all__ = [
     "BODIES",
@@ -228,19 +229,26 @@ class IssuerKeyBody(_Strict):
 class Permissions(_Strict):
     """What a service may ask for. A credential of a schema may be requested only if the
     schema is granted here: listed in ``present`` (shown as valid and bound to the
-    holder, nothing disclosed) or under ``disclose``, ``predicates`` or
-    ``equal_public`` (with the attributes it may see, bound or test)."""
+    holder, nothing disclosed), under ``disclose`` or ``equal_public`` (with the
+    attributes it may see or test), or named by one of ``predicates``: each a range
+    question with its bound fixed here (:mod:`realdid.ledger.predicates`), the only
+    ones the service may ask."""
 
     present: tuple[Name, ...] = ()
     disclose: dict[Name, tuple[Name, ...]] = Field(default_factory=dict)
-    predicates: dict[Name, tuple[Name, ...]] = Field(default_factory=dict)
+    predicates: tuple[PredicateSpec, ...] = Field(default=(), max_length=MAX_PREDICATES)
     equal_public: dict[Name, tuple[Name, ...]] = Field(default_factory=dict)
     pseudonym: bool = True
     escrow: Literal["required", "optional", "none"] = "none"
     purposes: tuple[Name, ...] = ()
 
     def granted_schemas(self) -> set[str]:
-        return {*self.present, *self.disclose, *self.predicates, *self.equal_public}
+        fixed = {p.schema_id for p in self.predicates}
+        return {*self.present, *self.disclose, *fixed, *self.equal_public}
+
+    def predicate(self, predicate_id: str) -> PredicateSpec | None:
+        """The registered predicate ``predicate_id`` (None if there is none)."""
+        return next((p for p in self.predicates if p.id == predicate_id), None)
 
 
 class ServiceBody(_Strict):

@@ -20,6 +20,10 @@ refused entry changes nothing.
     opening.share          a trustee of the current set, for a recorded request and
                            the blinding of that request
 
+A service registration's predicates are checked against the schemas on the
+ledger (:meth:`Registry._check_predicates`), and a predicate id keeps its
+meaning for the service for ever.
+
 Every write updates the sparse Merkle tree of state keys, whose root each
 checkpoint carries, so a reader can prove "this service may ask for these
 attributes", "this key is not retired", or "there is no such service".
@@ -67,6 +71,7 @@ from realdid.ledger.entries import (
     decode_entry,
     unb64url,
 )
+from realdid.ledger.predicates import PredicateSpec, fixed_bounds
 from realdid.ledger.rfc9162 import hash_leaf
 from realdid.ledger.smt import SparseMerkleTree, lookup_value
 
@@ -74,6 +79,10 @@ __all__ = ["Institution", "Registry", "state_key_of"]
 
 #: State keys the authority may set again after retiring them.
 _REOPENABLE = ("service:", "trustees")
+#: The attribute every schema ends with; its predicate is the system's own.
+VALIDITY = "valid_until"
+#: Any day: constant bounds do not depend on it.
+_REFERENCE_DAY = datetime.date(2000, 1, 1)
 
 
 def _signed_digest(entry: Entry) -> bytes:
@@ -101,6 +110,13 @@ def _check_ceremony(body: TrusteesBody) -> None:
         or len(result.qual) < body.threshold
     ):
         raise InvalidArgumentError("trustees: the transcript gives another key or hash")
+
+
+def _above(lower: int | str | None, upper: int | str | None) -> bool:
+    """lower > upper, for two integers or two ISO dates (which sort as text)."""
+    if isinstance(lower, int) and isinstance(upper, int):
+        return lower > upper
+    return isinstance(lower, str) and isinstance(upper, str) and lower > upper
 
 
 def state_key_of(entry: Entry) -> str | None:
@@ -132,6 +148,8 @@ class Registry:
     schemas: dict[str, SchemaBody] = field(default_factory=dict)
     issuer_keys: dict[str, tuple[str, IssuerKeyBody]] = field(default_factory=dict)
     services: dict[str, ServiceBody] = field(default_factory=dict)
+    #: Every predicate each service ever registered, by id (its meaning is fixed for ever).
+    predicates: dict[str, dict[str, PredicateSpec]] = field(default_factory=dict)
     trustees: TrusteesBody | None = None
     epoch: EpochBody | None = None
     retired: set[str] = field(default_factory=set)
@@ -312,8 +330,7 @@ class Registry:
         for schema_id in p.present:
             if schema_id not in self.schemas:
                 raise InvalidArgumentError(f"service: unknown schema {schema_id}")
-        for kind, grants in (("disclose", p.disclose), ("predicates", p.predicates),
-                             ("equal_public", p.equal_public)):  # fmt: skip
+        for grants in (p.disclose, p.equal_public):
             for schema_id, names in grants.items():
                 schema = self.schemas.get(schema_id)
                 if schema is None:
@@ -324,8 +341,39 @@ class Registry:
                         raise InvalidArgumentError(f"service: {schema_id} has no {name}")
                     if kinds[name] == "handle":
                         raise InvalidArgumentError("service: an escrow handle is never disclosed")
-                    if kind == "predicates" and kinds[name] not in ("integer", "date"):
-                        raise InvalidArgumentError(f"service: no predicate on {kinds[name]}")
+        self._check_predicates(body)
+
+    def _check_predicates(self, body: ServiceBody) -> None:
+        """Each registered predicate is a range question on an integer or date attribute of
+        a schema on the ledger, with bounds of that attribute's kind; ids are unique, and
+        an id the service registered before keeps its meaning (docs/ledger.md)."""
+        seen: set[str] = set()
+        before = self.predicates.get(body.service, {})
+        for spec in body.permissions.predicates:
+            where = f"service: predicate {spec.id}"
+            if spec.id in seen:
+                raise InvalidArgumentError(f"{where}: the id repeats")
+            seen.add(spec.id)
+            schema = self.schemas.get(spec.schema_id)
+            if schema is None:
+                raise InvalidArgumentError(f"{where}: unknown schema {spec.schema_id}")
+            kinds = {a.name: a.kind for a in schema.attributes}
+            if spec.attribute not in kinds:
+                raise InvalidArgumentError(f"{where}: {spec.schema_id} has no {spec.attribute}")
+            kind = kinds[spec.attribute]
+            if spec.attribute == VALIDITY:
+                raise InvalidArgumentError(f"{where}: validity is proved in every presentation")
+            if kind not in ("integer", "date"):
+                raise InvalidArgumentError(f"{where}: got a {kind} attribute, want integer or date")
+            if spec.bound_kinds() != {kind}:
+                got = " and ".join(sorted(spec.bound_kinds()))
+                raise InvalidArgumentError(f"{where}: got {got} bounds, want {kind} bounds")
+            lower, upper = fixed_bounds(spec, _REFERENCE_DAY)
+            if _above(lower, upper):  # relative ends: checked on one day, a gross mistake
+                raise InvalidArgumentError(f"{where}: the interval is empty")
+            old = before.get(spec.id)
+            if old is not None and old.semantics() != spec.semantics():
+                raise InvalidArgumentError(f"{where}: registered before with another meaning")
 
     def _check_retire(self, body: RetireBody, who: Institution) -> None:
         if body.state_key in ("epoch", f"did:{self._authority_did()}"):
@@ -370,6 +418,8 @@ class Registry:
                 self.issuer_keys[body.key_id] = (entry.author, body)
             case ServiceBody():
                 self.services[body.service] = body
+                ever = self.predicates.setdefault(body.service, {})
+                ever.update((p.id, p) for p in body.permissions.predicates)
             case TrusteesBody():
                 self.trustees = body
             case EpochBody():

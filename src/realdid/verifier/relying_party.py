@@ -3,7 +3,9 @@
 1. :meth:`RelyingParty.request` builds a request within the service's own
    ledger registration (a request it may not make would only be refused by
    every wallet), remembers its nonce (single use, expiring), and adds escrow
-   when the registration requires it.
+   when the registration requires it. Range questions are named by their
+   registered predicate ids (:class:`~realdid.credentials.request.Ask`); the
+   bound is the one the registration fixes for the day, and no call takes one.
 2. :meth:`RelyingParty.verify` checks an answer: the nonce is pending, the
    presentation verifies against keys, schemas, range parameters and the
    trustees' key read through the ledger's light client; then the nonce is
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from realdid.credentials.exchange import VerifiedPresentation, check_answer
 from realdid.credentials.nonces import NonceStore
 from realdid.credentials.request import (
-    CredentialQuery,
+    Ask,
     PresentationRequest,
     check_permissions,
     transaction_digest,
@@ -35,7 +37,7 @@ from realdid.errors import InvalidArgumentError, RevokedError, VerificationError
 from realdid.ledger.entries import b64url
 from realdid.verifier.accounts import Account, AccountStore
 
-__all__ = ["RelyingParty", "SignIn", "transaction_digest"]
+__all__ = ["Ask", "RelyingParty", "SignIn", "transaction_digest"]
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class RelyingParty:
 
     def request(
         self,
-        credentials: Sequence[CredentialQuery],
+        credentials: Sequence[Ask],
         *,
         purpose: str,
         pseudonym: bool = True,
@@ -71,12 +73,14 @@ class RelyingParty:
         transaction: bytes | None = None,
         ttl: int = 300,
     ) -> PresentationRequest:
-        """A fresh request (remembered until answered or expired)."""
+        """A fresh request (remembered until answered or expired); each :class:`Ask` names
+        registered predicates by id (PermissionDeniedError for one not registered)."""
+        self.view.refresh()  # the registration as the ledger has it now
         service = self.view.service(self.did)
         if escrow is None:
             escrow = service.permissions.escrow == "required"
         request = PresentationRequest.fresh(
-            service=self.did,
+            registration=service,
             purpose=purpose,
             credentials=credentials,
             now=int(self.clock()),
@@ -129,7 +133,7 @@ class RelyingParty:
         self.accounts.ban(account.id)
 
     def step_up(
-        self, transaction: bytes, credentials: Sequence[CredentialQuery], *, purpose: str
+        self, transaction: bytes, credentials: Sequence[Ask], *, purpose: str
     ) -> PresentationRequest:
         """A request bound to ``transaction`` (a high-value action needs a fresh proof)."""
         return self.request(credentials, purpose=purpose, transaction=transaction, ttl=120)

@@ -2,7 +2,9 @@
 
 Built from the request after the permission check, so it can only list what
 the service's ledger registration allows; the wallet shows it and presents
-only after the citizen agrees.
+only after the citizen agrees. What a predicate proves is said in the
+registration's own words (its ``text``, in English or Chinese), with the bound
+the wallet recomputed for the request's day.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from realdid.credentials.exchange import HeldCredential
-from realdid.credentials.request import PresentationRequest
+from realdid.credentials.request import PresentationRequest, check_predicate
 from realdid.credentials.view import Service
+from realdid.errors import InvalidArgumentError
+from realdid.ledger.predicates import LANGUAGES, fixed_bounds
 
 __all__ = ["Consent", "describe"]
 
@@ -56,7 +60,14 @@ def describe(
     *,
     returning: bool,
     transaction: bytes | None = None,
+    language: str = "en",
 ) -> Consent:
+    """The screen for ``request`` (already checked against ``service``); predicate texts in
+    ``language`` (one of :data:`realdid.ledger.predicates.LANGUAGES`)."""
+    if language not in LANGUAGES:
+        raise InvalidArgumentError(f"language: got {language!r}, want one of {LANGUAGES}")
+    registered = {spec.id: spec for spec in service.permissions.predicates}
+    day = request.day()
     reveals, proves = [], []
     for query, held in zip(request.credentials, chosen, strict=True):
         name = _credential_name(query.schema_id)
@@ -64,12 +75,11 @@ def describe(
             reveals.append((name, attribute, str(held.credential.values[attribute])))
         proves.append(f"your {name} credential is valid on {request.valid_on}")
         for p in query.predicates:
-            bounds = []
-            if p.gte is not None:
-                bounds.append(f"at least {p.gte}")
-            if p.lte is not None:
-                bounds.append(f"at most {p.lte}")
-            proves.append(f"your {p.attribute} is {' and '.join(bounds)} (not revealed)")
+            spec = check_predicate(query.schema_id, p, registered, day)
+            gte, lte = fixed_bounds(spec, day)
+            low = "" if gte is None else f"{gte} ≤ "
+            high = "" if lte is None else f" ≤ {lte}"
+            proves.append(f"{spec.consent_text(language)} ({low}{spec.attribute}{high})")
         for attribute, value in query.equal.items():
             proves.append(f"your {attribute} is {value} (the service names the value)")
     if len(chosen) > 1:

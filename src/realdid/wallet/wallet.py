@@ -8,7 +8,9 @@
   (so an issuer cannot tag anyone with a private key or an odd header).
 * Every request is checked against the asking party's registration on the
   ledger; a request beyond it is refused with the reason, before any consent
-  screen (:mod:`realdid.credentials.request`).
+  screen (:mod:`realdid.credentials.request`) — among them a predicate the
+  registration does not list, or one with another bound than the wallet
+  recomputes from the registration for the request's day.
 * :meth:`Wallet.consent` lists exactly what a presentation reveals and to
   whom; :meth:`Wallet.present` builds it and records the account.
 * State is sealed at rest with scrypt + AES-256-GCM (:mod:`realdid.wallet.vault`).
@@ -301,10 +303,18 @@ class Wallet:
         if abs((request.day() - self._today()).days) > 1:
             raise PermissionDeniedError("request: asks about another day than today")
 
-    def consent(self, request: PresentationRequest, *, transaction: bytes | None = None) -> Consent:
-        """Exactly what answering would reveal, and to whom (refuses what may not be asked).
-        A step-up request must come with its transaction, which is shown and must match
-        the digest the presentation will be bound to."""
+    def consent(
+        self,
+        request: PresentationRequest,
+        *,
+        transaction: bytes | None = None,
+        language: str = "en",
+    ) -> Consent:
+        """Exactly what answering would reveal, and to whom (refuses what may not be asked,
+        e.g. a predicate bound other than its registration fixes for the day). A step-up
+        request must come with its transaction, which is shown and must match the digest
+        the presentation will be bound to. Predicates read in the registration's words,
+        in ``language`` ("en" or "zh-CN")."""
         self._check(request)
         shown = None if transaction is None else b64url(transaction_digest(transaction))
         if shown != request.transaction:  # both absent, or the one shown is the one signed
@@ -312,7 +322,8 @@ class Wallet:
         chosen = [self._one(q.schema_id) for q in request.credentials]
         service = self.view.service(request.service)
         known = service.did in self.accounts
-        return describe(request, service, chosen, returning=known, transaction=transaction)
+        return describe(request, service, chosen, returning=known, transaction=transaction,
+                        language=language)  # fmt: skip
 
     def present(self, request: PresentationRequest) -> bytes:
         """The VP for ``request`` (after the citizen agreed to :meth:`consent`)."""
