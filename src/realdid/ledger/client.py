@@ -31,7 +31,7 @@ from realdid.errors import DecodeError, InvalidArgumentError, RealDIDError, Veri
 from realdid.ledger.checkpoint import Checkpoint, CosignatureVerifier
 from realdid.ledger.entries import Entry, decode_entry
 from realdid.ledger.log import Lookup
-from realdid.ledger.note import NoteVerifier, Signature, open_note
+from realdid.ledger.note import Note, NoteVerifier, Signature, open_note
 from realdid.ledger.registry import state_key_of
 from realdid.ledger.rfc9162 import hash_leaf, verify_consistency, verify_inclusion
 from realdid.ledger.smt import SmtProof, lookup_value, verify_lookup
@@ -117,6 +117,12 @@ class LightClient:
 
     def verify_checkpoint(self, note: bytes) -> Checkpoint:
         """The log's signature and a quorum of witness cosignatures, or VerificationError."""
+        cp, parsed = self._log_signed(note)
+        self._require_quorum(parsed)
+        return cp
+
+    def _log_signed(self, note: bytes) -> tuple[Checkpoint, Note]:
+        """The checkpoint, if the log signed it for our origin (cosignatures not counted)."""
         try:
             parsed, _ = open_note(note, [self.policy.log_key])
             cp = Checkpoint.parse(parsed.text)
@@ -124,12 +130,14 @@ class LightClient:
             raise VerificationError(f"checkpoint: {exc}") from None
         if cp.origin != self.policy.origin:
             raise VerificationError("checkpoint: another log's origin")
+        return cp, parsed
+
+    def _require_quorum(self, parsed: Note) -> None:
         cosigned = self._count_cosignatures(parsed.text, parsed.signatures)
         if cosigned < self.policy.quorum:
             raise VerificationError(
                 f"checkpoint: {cosigned} witness cosignatures, want {self.policy.quorum}"
             )
-        return cp
 
     def _count_cosignatures(self, text: str, signatures: Sequence[Signature]) -> int:
         """Distinct configured witnesses whose cosignature verifies.
@@ -160,12 +168,18 @@ class LightClient:
         return ForkDetectedError(message, pair)
 
     def accept(self, note: bytes) -> Checkpoint:
-        """Move the trusted checkpoint to ``note`` if it extends it (or equals it)."""
-        cp = self.verify_checkpoint(note)
-        if self.trusted is None:
+        """Move the trusted checkpoint to ``note`` if it extends it (or equals it).
+
+        Two log-signed texts for the trusted size are a fork whatever their
+        cosignatures: the log's own signatures are the evidence."""
+        cp, parsed = self._log_signed(note)
+        old = self.trusted
+        if old is not None and cp.size == old.size and cp.text() != old.text():
+            raise self._fork("two different checkpoints of the same size", note)  # one per size
+        self._require_quorum(parsed)
+        if old is None:
             self.trusted, self.trusted_note = cp, note
             return cp
-        old = self.trusted
         if cp.size < old.size:
             try:
                 verify_consistency(
@@ -176,13 +190,11 @@ class LightClient:
                     old.root_hash,
                 )
             except RealDIDError:
-                # Not a fork by itself: only a log that lost entries can fail here too.
+                # Not evidence of a fork: a log that lost entries fails here too.
                 raise LogRollbackError(cp.size, old.size) from None
             return old  # an old view: keep ours
         if cp.size == old.size:
-            if cp.text() != old.text():  # one text per size: another root or state root
-                raise self._fork("two different checkpoints of the same size", note)
-            return old
+            return old  # the same text (checked above)
         try:
             proof = self.source.consistency_proof(old.size, cp.size)
             verify_consistency(old.size, cp.size, proof, old.root_hash, cp.root_hash)

@@ -260,7 +260,7 @@ class Witness:
         if not self.state.compare_and_set(checkpoint.origin, stored, new):
             current = self.state.get(checkpoint.origin)
             raise WitnessRefusalError(
-                409, "raced with another update", stored_size=current and current.size
+                409, "raced with another update", stored_size=current.size if current else 0
             )
         return self.signer.cosign(note.text, self.clock())
 

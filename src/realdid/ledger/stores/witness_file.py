@@ -77,8 +77,11 @@ class FileWitnessState:
         if cached is not None and cached.text == text:
             return cached
         try:
+            checkpoint = Checkpoint.parse(text)
+            if checkpoint.origin != origin:
+                raise StoreError(f"witness state {self.path.name}: a checkpoint of another log")
             record = WitnessRecord.replay(
-                Checkpoint.parse(text),
+                checkpoint,
                 [decode_base64(e, "entry") for e in entries],
                 keep_refused=self.keep_refused,
             )
