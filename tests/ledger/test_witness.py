@@ -19,6 +19,7 @@ from realdid.ledger.stores.witness_file import FileWitnessState
 from realdid.ledger.tree import MemoryTree
 from realdid.ledger.witness import (
     AddCheckpointRequest,
+    MemoryWitnessState,
     Witness,
     WitnessRecord,
     WitnessRefusalError,
@@ -106,6 +107,8 @@ def test_refusals_carry_tlog_witness_codes() -> None:
     n = len(entries)
     witness.add_checkpoint(0, [], _signed(entries, 4), entries[:4])
     proof = consistency_proof(_tree(entries), 4, n)
+    epoch = {"epoch": 90, "starts": "2026-12-01"}
+    other = [*entries[4:-1], ledger_world().authority.sign(EntryType.EPOCH, epoch, T0, n - 2)]
     cases = [
         (404, 4, proof, _signed(entries, n, origin="other.example/log"), entries[4:]),
         (
@@ -121,12 +124,17 @@ def test_refusals_carry_tlog_witness_codes() -> None:
         (400, 4, [], b"not a note", entries[4:]),
         (400, 4, proof, _signed(entries, n), None),  # no realdid-entry lines
         (422, 4, proof, _signed(entries, n), entries[4:-1]),  # one entry short
-        (422, 4, proof, _signed(entries, n), [*entries[4:-1], entries[3]]),  # not the log's
+        # Entries the registry admits, and the state they give, but not the log's leaves:
+        (422, 4, proof, _signed(entries, n, state=_state_root([*entries[:4], *other])), other),
         (422, 4, proof, _signed(entries, n, state=bytes(32)), entries[4:]),  # another state
         (409, 4, [], _signed(entries, 4, state=bytes(32)), []),  # another text at size 4
+        (400, 4, [], _signed(entries, 4), entries[3:4]),  # same size: nothing to add
     ]
+    reasons = iter(("origin", "log's key", "above", "not the witness's", "consistency",
+                    "malformed", "realdid-entry", f"got {n - 5}, want {n - 4}", "checkpoint's root",
+                    "realdid-state", "another checkpoint text", "same size"))  # fmt: skip
     for status, old, proof_, note, extension in cases:
-        with pytest.raises(WitnessRefusalError) as info:
+        with pytest.raises(WitnessRefusalError, match=next(reasons)) as info:
             witness.add_checkpoint(old, proof_, note, extension)
         assert info.value.status == status, info.value
     with pytest.raises(WitnessRefusalError) as info:
@@ -134,7 +142,40 @@ def test_refusals_carry_tlog_witness_codes() -> None:
     assert info.value.stored_size == 4
     record = witness.state.get(ORIGIN)
     assert record is not None
-    assert record.size == 4  # nothing refused moved it
+    assert record.size == 4  # nothing refused moved it, nor touched its registry:
+    assert record.registry.state.root == _state_root(entries[:4])
+    _add(witness, entries, 4, n)  # the honest request still goes through
+    assert witness.signer.verifier.verify(
+        Note.parse(_signed(entries, n)).text,
+        witness.add_checkpoint(n, [], _signed(entries, n)),
+    )
+
+
+def test_check_and_store_are_one_step() -> None:
+    """Two requests from the same state: the second to store loses (409), as
+    tlog-witness requires, rather than rolling the first one back."""
+    entries = _entries(2)
+    n = len(ledger_world().setup)
+
+    class Racing(MemoryWitnessState):
+        """Another request advances the state between this one's read and its store."""
+
+        def compare_and_set(
+            self, origin: str, old: WitnessRecord | None, new: WitnessRecord
+        ) -> bool:
+            if new.size == n + 2:
+                rival = _witness()
+                _add(rival, entries, 0, n + 1)
+                rival_record = rival.state.get(ORIGIN)
+                assert rival_record is not None
+                super().compare_and_set(origin, old, rival_record)
+            return super().compare_and_set(origin, old, new)
+
+    witness = _witness(state=Racing())
+    _add(witness, entries, 0, n)
+    with pytest.raises(WitnessRefusalError) as info:
+        _add(witness, entries, n, n + 2)
+    assert (info.value.status, info.value.stored_size) == (409, n + 1)
 
 
 def test_a_refused_entry_is_a_refused_checkpoint_unless_the_log_is_a_chain() -> None:
