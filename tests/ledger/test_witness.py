@@ -229,6 +229,7 @@ def test_request_body_round_trips_with_and_without_the_extension() -> None:
                 "old \u0663\n\n".encode(), f"old 1\n{loose}\n\n".encode(),
                 b"old 1\nrealdid-entry e30=\n" + good.encode() + b"\n\n",  # proof after entries
                 b"old 1\nrealdid-entry e30\n\n",  # not padded
+                b"old 1\n\xff\n\n",  # not UTF-8
                 ("old 1\n" + (good + "\n") * 64 + "\n").encode()):  # fmt: skip
         with pytest.raises(WitnessRefusalError) as info:
             parse_add_checkpoint(bad)
@@ -259,5 +260,8 @@ def test_the_file_state_survives_a_restart_and_refuses_a_tampered_snapshot(
     path.write_text(
         text.replace(base64.b64encode(entries[-1]).decode(), base64.b64encode(entries[-2]).decode())
     )
-    with pytest.raises(StoreError):
+    with pytest.raises(StoreError, match="root"):
         FileWitnessState(path).get(ORIGIN)
+    path.write_text(text.replace(f'"{ORIGIN}"', '"other.example/log"'))
+    with pytest.raises(StoreError, match="another log"):  # a record filed under another origin
+        FileWitnessState(path).get("other.example/log")
