@@ -23,6 +23,8 @@ from realdid.ledger.witness import (
     Witness,
     WitnessRecord,
     WitnessRefusalError,
+    _append_leaf,
+    _frontier_root,
     format_add_checkpoint,
     parse_add_checkpoint,
 )
@@ -265,3 +267,15 @@ def test_the_file_state_survives_a_restart_and_refuses_a_tampered_snapshot(
     path.write_text(text.replace(f'"{ORIGIN}"', '"other.example/log"'))
     with pytest.raises(StoreError, match="another log"):  # a record filed under another origin
         FileWitnessState(path).get("other.example/log")
+
+
+def test_the_frontier_gives_the_rfc9162_root_at_every_size() -> None:
+    """The witness keeps O(log n) hashes, not the tree: checked against the full tree."""
+    tree, frontier = MemoryTree(), tuple[bytes, ...]()
+    assert _frontier_root(frontier) == tree.root()
+    for size in range(130):
+        leaf = hash_leaf(size.to_bytes(2, "big"))
+        frontier = _append_leaf(frontier, size, leaf)
+        tree.append_leaf_hash(leaf)
+        assert _frontier_root(frontier) == tree.root(), size + 1
+        assert len(frontier) == (size + 1).bit_count()

@@ -9,7 +9,7 @@ and a cosignature on it must mean that root is right, or a log could show a
 quorum-cosigned checkpoint of the honest tree whose state has a retired
 service live. So for every origin the witness keeps a :class:`WitnessRecord`
 — the checkpoint it last cosigned and its snapshot of the log (the entries,
-and the registry re-derived from them) — and the add-checkpoint request
+the tree's frontier, and the registry re-derived from them) — and the add-checkpoint request
 carries, after the consistency proof, the entries since the old size (one
 ``realdid-entry <base64>`` line each, :func:`format_add_checkpoint`). The
 witness:
@@ -22,8 +22,8 @@ witness:
    tree it already vouched for is refused);
 4. checks the consistency proof (422), as any tlog witness does;
 5. requires the extension's entries, exactly size - old of them (400, 422),
-   and recomputes the RFC 9162 root from its stored leaves and their hashes:
-   it must be the checkpoint's root (422), so the entries are the log's;
+   and recomputes the RFC 9162 root from its stored frontier and their leaf
+   hashes: it must be the checkpoint's root (422), so the entries are the log's;
 6. applies them to a copy of its registry with the registry's own admission
    rules (:meth:`Registry.apply`): a refused entry is a refused checkpoint
    (422). A witness of a log on a chain, where a refused entry keeps its place
@@ -53,9 +53,14 @@ from realdid.errors import DecodeError, RealDIDError
 from realdid.ledger.checkpoint import Checkpoint, CosignatureSigner, is_canonical_decimal
 from realdid.ledger.note import Note, NoteVerifier, Signature, decode_base64, open_note
 from realdid.ledger.registry import Registry
-from realdid.ledger.rfc9162 import EMPTY_ROOT, HASH_SIZE, hash_leaf, verify_consistency
+from realdid.ledger.rfc9162 import (
+    EMPTY_ROOT,
+    HASH_SIZE,
+    hash_children,
+    hash_leaf,
+    verify_consistency,
+)
 from realdid.ledger.smt import SparseMerkleTree
-from realdid.ledger.tree import MemoryTree
 
 __all__ = [
     "ENTRY_LINE",
@@ -104,12 +109,14 @@ def _copy_registry(registry: Registry) -> Registry:
 @dataclass(frozen=True)
 class WitnessRecord:
     """What a witness holds for one origin, stored as one unit: the checkpoint it
-    last cosigned and the snapshot behind it (the entries up to its size, their
-    leaf hashes, and the registry they give). Never mutated once recorded."""
+    last cosigned and the snapshot behind it (the entries up to its size, the
+    tree's frontier, and the registry they give). Never mutated once recorded."""
 
     checkpoint: Checkpoint
     entries: tuple[bytes, ...]
-    leaf_hashes: bytes = field(repr=False)
+    #: The roots of the perfect subtrees that make up the tree, largest first (one per
+    #: set bit of the size): enough to append leaves and recompute the root.
+    frontier: tuple[bytes, ...] = field(repr=False)
     registry: Registry = field(repr=False, compare=False)
 
     @property
@@ -142,11 +149,10 @@ def _derive(
         raise WitnessRefusalError(
             422, f"entries: got {len(entries)}, want {checkpoint.size - old_size} (new - old size)"
         )
-    leaves = (b"" if base is None else base.leaf_hashes) + b"".join(
-        hash_leaf(octets) for octets in entries
-    )
-    tree_root = MemoryTree.from_leaf_hashes(leaves).root() if leaves else EMPTY_ROOT
-    if tree_root != checkpoint.root_hash:
+    frontier = () if base is None else base.frontier
+    for i, octets in enumerate(entries, start=old_size):
+        frontier = _append_leaf(frontier, i, hash_leaf(octets))
+    if _frontier_root(frontier) != checkpoint.root_hash:
         raise WitnessRefusalError(422, "entries: they do not give the checkpoint's root")
     registry = Registry() if base is None else _copy_registry(base.registry)
     for i, octets in enumerate(entries, start=old_size):
@@ -164,7 +170,30 @@ def _derive(
     if registry.state.root != checkpoint.state_root:
         raise WitnessRefusalError(422, "realdid-state: not the state root the entries give")
     old_entries = () if base is None else base.entries
-    return WitnessRecord(checkpoint, (*old_entries, *entries), leaves, registry)
+    return WitnessRecord(checkpoint, (*old_entries, *entries), frontier, registry)
+
+
+def _append_leaf(frontier: tuple[bytes, ...], size: int, leaf_hash: bytes) -> tuple[bytes, ...]:
+    """The frontier after appending leaf number ``size``: like a binary increment, each
+    carry merges two equal perfect subtrees (RFC 9162 §2.1.1's tree, built left to right)."""
+    nodes = list(frontier)
+    node = leaf_hash
+    while size & 1:
+        node = hash_children(nodes.pop(), node)
+        size >>= 1
+    nodes.append(node)
+    return tuple(nodes)
+
+
+def _frontier_root(frontier: tuple[bytes, ...]) -> bytes:
+    """MTH of the whole tree: the perfect subtrees merged from the right (the split at
+    the largest power of two below n puts the biggest subtree on the left)."""
+    if not frontier:
+        return EMPTY_ROOT
+    node = frontier[-1]
+    for left in reversed(frontier[:-1]):
+        node = hash_children(left, node)
+    return node
 
 
 class WitnessState(Protocol):
