@@ -271,7 +271,8 @@ def test_the_file_state_survives_a_restart_and_refuses_a_tampered_snapshot(
 
 def test_the_frontier_gives_the_rfc9162_root_at_every_size() -> None:
     """The witness keeps O(log n) hashes, not the tree: checked against the full tree."""
-    tree, frontier = MemoryTree(), tuple[bytes, ...]()
+    tree = MemoryTree()
+    frontier: tuple[bytes, ...] = ()
     assert _frontier_root(frontier) == tree.root()
     for size in range(130):
         leaf = hash_leaf(size.to_bytes(2, "big"))
