@@ -280,3 +280,16 @@ def test_the_frontier_gives_the_rfc9162_root_at_every_size() -> None:
         tree.append_leaf_hash(leaf)
         assert _frontier_root(frontier) == tree.root(), size + 1
         assert len(frontier) == (size + 1).bit_count()
+
+
+def test_a_checkpoint_carrying_a_smaller_trees_root_is_refused() -> None:
+    """Issue 9 §7: a log-signed checkpoint of size 39 with the root of size 37 was
+    cosigned. Whatever the proof's shape, the entries must give the root itself."""
+    entries, witness = _entries(30), _witness()
+    witness.add_checkpoint(0, [], _signed(entries, 4), entries[:4])
+    tree, size = _tree(entries), len(entries)
+    line = f"{STATE_EXTENSION} {base64.b64encode(_state_root(entries)).decode()}"
+    lying = sign_note(Checkpoint(ORIGIN, size, tree.root(size - 2), (line,)).text(), [LOG])
+    with pytest.raises(WitnessRefusalError, match=r"consistency|checkpoint's root") as info:
+        witness.add_checkpoint(4, consistency_proof(tree, 4, size - 2), lying, entries[4:])
+    assert info.value.status == 422

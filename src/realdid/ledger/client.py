@@ -88,7 +88,11 @@ class LogSource(Protocol):
 
 @dataclass(frozen=True)
 class TrustPolicy:
-    """What a client is configured with: the origin, the log's key, witnesses, quorum."""
+    """What a client is configured with: the origin, the log's key, witnesses, quorum.
+
+    List only witnesses that run RealDID's protocol (they re-derive the
+    ``realdid-state`` root before cosigning, :mod:`realdid.ledger.witness`): a
+    standard tlog witness's cosignature vouches for the tree, not the state."""
 
     origin: str
     log_key: NoteVerifier
