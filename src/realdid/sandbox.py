@@ -14,6 +14,7 @@ time forward (epochs, expiry) without sleeping.
     adults-1          an adults-only site: age >= 18, nothing else
     court-1           files lawful opening requests
     trustee-1..5      hold the escrow key's shares (3 of 5 open) and witness the log
+                      (each replays every entry and cosigns only the state it gives)
 """
 
 from __future__ import annotations

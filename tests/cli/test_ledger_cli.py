@@ -3,6 +3,7 @@ line, and tampering underneath it detected."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -118,3 +119,56 @@ def test_a_rewritten_log_is_a_fork(tmp_path: Path) -> None:
     code, out = _run(home, "verify")
     assert code == 2, out
     assert "fork detected" in out
+
+
+def test_witness_names_follow_the_signed_note_spec(tmp_path: Path) -> None:
+    home = _ledger(tmp_path)
+    for bad in ("court w", "a+b", "", "tab\tname"):
+        code, out = _run(home, "witness", "init", "--name", bad)
+        assert code == 1, (bad, out)
+        assert "want non-empty, printable, no spaces" in out
+    assert not list(home.glob("witness-*"))
+    assert _run(home, "witness", "init", "--name", "witness.example/court-1")[0] == 0
+
+
+def test_a_witness_re_derives_the_state_and_its_cosignature_survives_checkpoint(
+    tmp_path: Path,
+) -> None:
+    home = _ledger(tmp_path)
+    assert _run(home, "checkpoint")[0] == 0
+    witness_key = _run(home, "witness", "init", "--name", "court-w")[1].strip().splitlines()[-1]
+    assert _run(home, "witness", "cosign", "--name", "court-w")[0] == 0
+    code, out = _run(home, "checkpoint")  # unchanged size: the cosignature is kept
+    assert code == 0
+    assert "\u2014 court-w " in out
+    body = '{"epoch": 4, "starts": "2026-12-01"}'
+    assert _run(home, "append", "--type", "epoch", "--body", body)[0] == 0
+    assert _run(home, "checkpoint")[0] == 0
+    code, out = _run(home, "witness", "cosign", "--name", "court-w")  # from its saved snapshot
+    assert code == 0, out
+    assert "at size 5" in out
+    assert _run(home, "verify", "--witness", witness_key, "--quorum", "1")[0] == 0
+    state = home / "witness-court-w.state.json"
+    saved = json.loads(state.read_text())
+    entries = saved["logs"][ORIGIN]["entries"]
+    entries[3], entries[4] = entries[4], entries[3]  # a snapshot that is not the log's
+    state.write_text(json.dumps(saved))
+    code, out = _run(home, "witness", "cosign", "--name", "court-w")
+    assert code == 1
+    assert "witness state witness-court-w.state.json" in out
+    assert "root" in out
+
+
+def test_a_truncated_log_is_reported_as_a_rollback(tmp_path: Path) -> None:
+    home = _ledger(tmp_path)
+    assert _run(home, "checkpoint")[0] == 0
+    assert _run(home, "verify")[0] == 0  # the client now trusts size 4
+    with sqlite3.connect(home / "ledger.db") as db:  # a backup from two entries ago
+        db.execute("DELETE FROM ledger_entries WHERE idx >= 2")
+        db.execute("DELETE FROM ledger_nodes WHERE (idx + 1) << level > 2")
+        db.execute("DELETE FROM ledger_checkpoints WHERE size > 2")
+        db.execute("UPDATE ledger_meta SET size = 2")
+    code, out = _run(home, "verify")
+    assert code == 3, out
+    assert "log rolled back" in out
+    assert "fork" not in out

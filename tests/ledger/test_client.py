@@ -11,10 +11,16 @@ from tools.ledger_world import ORIGIN, T0, ledger_world
 
 from realdid.errors import InvalidArgumentError, PermissionDeniedError, VerificationError
 from realdid.ledger.checkpoint import CosignatureSigner
-from realdid.ledger.client import ForkDetectedError, LightClient, TrustPolicy
+from realdid.ledger.client import (
+    CLOCK_SKEW,
+    ForkDetectedError,
+    LightClient,
+    LogRollbackError,
+    TrustPolicy,
+)
 from realdid.ledger.entries import EntryType, ServiceBody
 from realdid.ledger.log import Log, Lookup
-from realdid.ledger.note import Note, NoteSigner
+from realdid.ledger.note import Note, NoteSigner, sign_note
 from realdid.ledger.stores.sql import SqlStore
 from realdid.ledger.witness import Witness
 
@@ -281,3 +287,54 @@ def test_a_new_client_reads_the_latest_view_and_can_bound_its_age(tmp_path: Path
     assert (
         LightClient(policy, log, clock=lambda: cosigned_at + 60).update().size == log.store.size()
     )
+
+
+def test_a_cosignature_from_the_future_does_not_pass_max_age(tmp_path: Path) -> None:
+    log = _log(tmp_path, "log")
+    witnesses = _witnesses()
+    now = T0 + 50_000
+    log.checkpoint()
+    for w, ahead in zip(witnesses, (CLOCK_SKEW, CLOCK_SKEW + 1, 10**9), strict=True):
+        w.clock = lambda ahead=ahead: now + ahead  # type: ignore[misc]
+    note = log.cosign(witnesses)
+    policy = dataclasses.replace(_policy(witnesses, 1), max_age=3600)
+    LightClient(policy, log, clock=lambda: now).accept(note)  # within the stated skew
+    two = dataclasses.replace(policy, quorum=2)
+    with pytest.raises(VerificationError, match="1 witness cosignatures, want 2"):
+        LightClient(two, log, clock=lambda: now).accept(note)
+    # Still counted once the client's clock catches up, and only while recent enough.
+    LightClient(two, log, clock=lambda: now + CLOCK_SKEW + 1).accept(note)
+
+
+def test_a_truncated_log_is_a_rollback_not_a_fork(tmp_path: Path) -> None:
+    full = _log(tmp_path, "full", [_epoch(12), _epoch(13, 1)])
+    client = LightClient(_policy([], 0), full)
+    client.accept(full.checkpoint())
+    truncated = Log(SqlStore.sqlite(tmp_path / "truncated.db"), LOG_KEY)  # lost two entries
+    for entry in full.store.entries(0, full.store.size() - 2):
+        truncated.append(entry)
+    client.source = truncated
+    with pytest.raises(LogRollbackError) as info:
+        client.update()
+    assert not isinstance(info.value, ForkDetectedError)
+    assert (info.value.served, info.value.trusted) == (truncated.store.size(), full.store.size())
+    assert client.evidence == []  # nothing claimed to conflict
+    client.source = full  # an older checkpoint that the log can prove a prefix: kept, no error
+    assert client.accept(truncated.checkpoint()).size == full.store.size()
+
+
+def test_two_texts_for_the_trusted_size_are_a_fork_even_without_cosignatures(
+    tmp_path: Path,
+) -> None:
+    log = _log(tmp_path, "log")
+    witnesses = _witnesses()
+    log.checkpoint()
+    client = LightClient(_policy(witnesses, 2), log)
+    client.accept(log.cosign(witnesses))
+    cp = client.trusted
+    assert cp is not None
+    other = dataclasses.replace(cp, extensions=("realdid-state " + "A" * 43 + "=",))
+    signed = sign_note(other.text(), [LOG_KEY])  # log-signed, never cosigned
+    with pytest.raises(ForkDetectedError):
+        client.accept(signed)
+    assert client.evidence == [(client.trusted_note, signed)]

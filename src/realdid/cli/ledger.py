@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 import typer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -25,15 +26,22 @@ from realdid import strictjson
 from realdid.cli._terminal import Terminal
 from realdid.errors import DecodeError, RealDIDError
 from realdid.ledger.checkpoint import Checkpoint, CosignatureSigner, CosignatureVerifier
-from realdid.ledger.client import ForkDetectedError, LightClient, LogSource, TrustPolicy
+from realdid.ledger.client import (
+    ForkDetectedError,
+    LightClient,
+    LogRollbackError,
+    LogSource,
+    TrustPolicy,
+)
 from realdid.ledger.entries import EntryType, decode_entry
 from realdid.ledger.http import HttpLogSource
 from realdid.ledger.identity import LedgerIdentity
 from realdid.ledger.log import Log
-from realdid.ledger.note import Note, NoteSigner, NoteVerifier
+from realdid.ledger.note import Note, NoteSigner, NoteVerifier, check_key_name
 from realdid.ledger.registry import Registry, state_key_of
 from realdid.ledger.stores.sql import SqlStore
-from realdid.ledger.witness import MemoryWitnessState, Witness
+from realdid.ledger.stores.witness_file import FileWitnessState
+from realdid.ledger.witness import Witness
 
 __all__ = ["app"]
 
@@ -84,6 +92,9 @@ def _guard(term: Terminal) -> None:
         for note in exc.evidence:
             term.err.print(note.decode())
         raise typer.Exit(2)
+    if isinstance(exc, LogRollbackError):  # lost entries: not a fork, but no less serious
+        term.err.print(f"[bold red]log rolled back[/]: {exc}")
+        raise typer.Exit(3)
     if isinstance(exc, RealDIDError):
         term.abort(f"{exc.__class__.__name__}: {exc}")
 
@@ -226,7 +237,8 @@ def verify(
     db_url: DbUrl = None,
 ) -> None:
     """Light-client check: the latest checkpoint extends the one trusted before, every entry
-    is included, and replaying them gives the checkpoint's state root. Exit 2 on a fork."""
+    is included, and replaying them gives the checkpoint's state root. Exit 2 on a fork,
+    3 if the log serves fewer entries than the client trusted (truncated or rolled back)."""
     term = Terminal()
     trust_file = home / "client.json"
     try:
@@ -269,19 +281,27 @@ def verify(
     )
 
 
+def _witness_path(home: Path, name: str, suffix: str = "") -> Path:
+    """The witness's key file (``suffix`` "": seed) or state file (".state");
+    key names may hold '/', so the name is percent-encoded."""
+    return home / f"witness-{quote(name, safe='')}{suffix}.json"
+
+
 @witness_app.command("init")
 def witness_init(
     name: Annotated[str, typer.Option(help="the witness's key name")], home: Home = DEFAULT_HOME
 ) -> None:
     """Create a witness key (cosignature type 0x04)."""
     term = Terminal()
+    try:
+        check_key_name(name)  # a space or '+' would make every note it signs unparseable
+    except RealDIDError as exc:
+        term.abort(f"witness name {name!r}: {exc}")
     signer = CosignatureSigner.generate(name)
-    path = home / f"witness-{name}.json"
+    path = _witness_path(home, name)
     if path.exists():
         term.abort(f"{path} exists")
-    _write_secret(
-        path, json.dumps({"name": name, "seed": _seed(signer.private_key), "state": None})
-    )
+    _write_secret(path, json.dumps({"name": name, "seed": _seed(signer.private_key)}))
     term.note(f"witness {name} created; its verifier key:")
     term.raw(signer.verifier.encode() + "\n")
 
@@ -292,28 +312,27 @@ def witness_cosign(
     home: Home = DEFAULT_HOME,
     db_url: DbUrl = None,
 ) -> None:
-    """Cosign the log's latest checkpoint if it extends the last one this witness cosigned."""
+    """Cosign the log's latest checkpoint if it extends the last one this witness cosigned
+    and the entries since then give its state root (the witness keeps its snapshot of
+    the log next to its key, in ``witness-<name>.state.json``)."""
     term = Terminal()
-    path = home / f"witness-{name}.json"
     try:
-        data = json.loads(path.read_text())
+        data = json.loads(_witness_path(home, name).read_text())
         log = _log(home, db_url)
-        state = MemoryWitnessState()
-        if data["state"]:
-            size, root = data["state"]
-            state.compare_and_set(log.origin, None, (size, base64.b64decode(root)))
+        state = FileWitnessState(_witness_path(home, name, ".state"))
         signer = CosignatureSigner.from_seed(name, base64.b64decode(data["seed"]))
         witness = Witness(signer, {log.origin: log.signer.verifier}, state)
         cosigned = log.cosign([witness])
+        cp = Checkpoint.parse(Note.parse(cosigned).text)
         new = state.get(log.origin)
-        if new is None or name not in cosigned.decode():
-            term.abort("the witness refused: the checkpoint does not extend what it cosigned")
-        data["state"] = [new[0], base64.b64encode(new[1]).decode()]
-        _write_secret(path, json.dumps(data))
+        if new is None or new.text != cp.text() or name not in cosigned.decode():
+            term.abort(
+                "the witness refused: the checkpoint does not extend what it cosigned,"
+                " or the entries do not give its state root"
+            )
     except RealDIDError:
         _guard(term)
         raise
-    cp = Checkpoint.parse(Note.parse(cosigned).text)
     term.note(f"{name} cosigned the checkpoint at size {cp.size}")
 
 

@@ -6,18 +6,22 @@ A checkpoint (https://c2sp.org/tlog-checkpoint) is the signed-note text
 
 RealDID adds one extension line, ``realdid-state <base64 state root>``: the
 root of the sparse Merkle tree that commits to the registry's current state
-(:mod:`realdid.ledger.smt`), so lookups come with proofs.
+(:mod:`realdid.ledger.smt`), so lookups come with proofs. RealDID witnesses
+re-derive it from the entries before they cosign (:mod:`realdid.ledger.witness`).
+Every base64 value is canonical and a checkpoint holds at most one
+``realdid-state`` line: one text per checkpoint.
 
 A cosignature (https://c2sp.org/tlog-cosignature, type 0x04) is a witness's
 statement "at this time, this is the largest tree consistent with all I have
 seen": an Ed25519 signature over ``cosignature/v1\\ntime <t>\\n`` followed by
 the checkpoint text; the signature line carries key ID || u64 t || signature.
+The time is seconds since the epoch and, as in the spec's Go reference, must
+fit an int64: a time at or above 2^63 makes the cosignature invalid.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import re
 from dataclasses import dataclass, field
 from typing import Final
@@ -27,13 +31,21 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from realdid.errors import DecodeError, InvalidArgumentError
-from realdid.ledger.note import Signature, encode_vkey, key_id, parse_vkey
+from realdid.ledger.note import (
+    Signature,
+    check_key_name,
+    decode_base64,
+    encode_vkey,
+    key_id,
+    parse_vkey,
+)
 from realdid.ledger.rfc9162 import HASH_SIZE
 
 _DECIMAL: Final = re.compile(r"0|[1-9][0-9]{0,18}")
 
 __all__ = [
     "ALG_COSIGNATURE_V1",
+    "MAX_TIMESTAMP",
     "STATE_EXTENSION",
     "Checkpoint",
     "CosignatureSigner",
@@ -44,6 +56,8 @@ __all__ = [
 ALG_COSIGNATURE_V1: Final = 0x04
 STATE_EXTENSION: Final = "realdid-state"
 _MAX_EXTENSIONS: Final = 16
+#: The largest cosignature time: an int64, as the spec's reference reads it.
+MAX_TIMESTAMP: Final = (1 << 63) - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +78,16 @@ class Checkpoint:
             not e or "\n" in e or not e.isprintable() for e in self.extensions
         ):
             raise InvalidArgumentError("checkpoint extensions: want non-empty printable lines")
+        states = [e for e in self.extensions if e.partition(" ")[0] == STATE_EXTENSION]
+        if len(states) > 1:
+            raise InvalidArgumentError("checkpoint: want at most one realdid-state line")
+        if states:
+            try:
+                root = decode_base64(states[0].partition(" ")[2], "realdid-state root")
+            except DecodeError as exc:
+                raise InvalidArgumentError(str(exc)) from None
+            if len(root) != HASH_SIZE:
+                raise InvalidArgumentError("realdid-state root: want 32 bytes")
 
     def text(self) -> str:
         lines = [self.origin, str(self.size), base64.b64encode(self.root_hash).decode()]
@@ -75,16 +99,13 @@ class Checkpoint:
         for line in self.extensions:
             name, _, value = line.partition(" ")
             if name == STATE_EXTENSION:
-                try:
-                    root = base64.b64decode(value, validate=True)
-                except (binascii.Error, ValueError):
-                    return None
-                return root if len(root) == HASH_SIZE else None
+                return decode_base64(value)  # checked canonical and 32 bytes on construction
         return None
 
     @classmethod
     def parse(cls, text: str) -> Checkpoint:
-        """Strict: origin, size without leading zeros, base64 32-byte root, extensions."""
+        """Strict: origin, size without leading zeros, canonical base64 32-byte root,
+        extensions (at most one canonical ``realdid-state`` line)."""
         if not text.endswith("\n"):
             raise DecodeError("checkpoint: must end with a newline")
         lines = text[:-1].split("\n")
@@ -94,9 +115,9 @@ class Checkpoint:
         if not is_canonical_decimal(size):
             raise DecodeError("checkpoint: size must be ASCII decimal without leading zeros")
         try:
-            root_hash = base64.b64decode(root, validate=True)
+            root_hash = decode_base64(root, "root")
             return cls(origin, int(size), root_hash, tuple(lines[3:]))
-        except (binascii.Error, ValueError, InvalidArgumentError) as exc:
+        except (DecodeError, InvalidArgumentError) as exc:
             raise DecodeError(f"checkpoint: {exc}") from None
 
 
@@ -117,6 +138,11 @@ class CosignatureVerifier:
     name: str
     public_key: bytes
 
+    def __post_init__(self) -> None:
+        check_key_name(self.name)
+        if len(self.public_key) != 32:
+            raise InvalidArgumentError("witness key: want a 32-byte Ed25519 public key")
+
     @property
     def key_id(self) -> bytes:
         return key_id(self.name, ALG_COSIGNATURE_V1, self.public_key)
@@ -132,7 +158,10 @@ class CosignatureVerifier:
     def timestamp(self, signature: Signature) -> int:
         if len(signature.data) != 8 + 64:
             raise DecodeError("cosignature: want 8-byte time and 64-byte signature")
-        return int.from_bytes(signature.data[:8], "big")
+        timestamp = int.from_bytes(signature.data[:8], "big")
+        if timestamp > MAX_TIMESTAMP:
+            raise DecodeError(f"cosignature time: got {timestamp}, want at most 2^63 - 1")
+        return timestamp
 
     def verify(self, text: str, signature: Signature) -> bool:
         if signature.name != self.name or signature.key_id != self.key_id:
@@ -140,6 +169,8 @@ class CosignatureVerifier:
         if len(signature.data) != 72:
             return False
         timestamp = int.from_bytes(signature.data[:8], "big")
+        if timestamp > MAX_TIMESTAMP:
+            return False
         try:
             Ed25519PublicKey.from_public_bytes(self.public_key).verify(
                 signature.data[8:], _cosigned_message(text, timestamp)
@@ -156,6 +187,9 @@ class CosignatureSigner:
     name: str
     private_key: Ed25519PrivateKey = field(repr=False)
 
+    def __post_init__(self) -> None:
+        check_key_name(self.name)  # a name with a space would make every note unparseable
+
     @classmethod
     def generate(cls, name: str) -> CosignatureSigner:
         return cls(name, Ed25519PrivateKey.generate())
@@ -170,7 +204,7 @@ class CosignatureSigner:
         return CosignatureVerifier(self.name, public)
 
     def cosign(self, checkpoint_text: str, timestamp: int) -> Signature:
-        if type(timestamp) is not int or not 0 <= timestamp < 1 << 64:
-            raise InvalidArgumentError("cosignature time: want a u64")
+        if type(timestamp) is not int or not 0 <= timestamp <= MAX_TIMESTAMP:
+            raise InvalidArgumentError("cosignature time: want an int in [0, 2^63)")
         signature = self.private_key.sign(_cosigned_message(checkpoint_text, timestamp))
         return Signature(self.name, self.verifier.key_id, timestamp.to_bytes(8, "big") + signature)

@@ -5,9 +5,12 @@ It keeps the last checkpoint it trusted and, on every read:
 1. accepts a checkpoint only with the log's signature and at least ``quorum``
    cosignatures from its configured witnesses;
 2. moves forward only with a consistency proof from the trusted checkpoint
-   (equal size: equal root) — a rewritten, truncated, reordered or forked
-   log fails here, and the two conflicting signed checkpoints are kept as
-   :attr:`LightClient.evidence`;
+   (equal size: the same text) — a rewritten, reordered or forked log fails
+   here, and the two conflicting signed checkpoints are kept as
+   :attr:`LightClient.evidence`; a log that now serves fewer entries than the
+   client trusts, and cannot prove its checkpoint a prefix of the trusted one,
+   is a :class:`LogRollbackError` (truncated or rolled back: two checkpoints
+   of different sizes are not, by themselves, evidence of a fork);
 3. checks every entry it returns with an inclusion proof against the
    trusted root, and every lookup with a state proof against the trusted
    checkpoint's ``realdid-state`` root.
@@ -28,12 +31,23 @@ from realdid.errors import DecodeError, InvalidArgumentError, RealDIDError, Veri
 from realdid.ledger.checkpoint import Checkpoint, CosignatureVerifier
 from realdid.ledger.entries import Entry, decode_entry
 from realdid.ledger.log import Lookup
-from realdid.ledger.note import NoteVerifier, Signature, open_note
+from realdid.ledger.note import Note, NoteVerifier, Signature, open_note
 from realdid.ledger.registry import state_key_of
 from realdid.ledger.rfc9162 import hash_leaf, verify_consistency, verify_inclusion
 from realdid.ledger.smt import SmtProof, lookup_value, verify_lookup
 
-__all__ = ["ForkDetectedError", "LightClient", "LogSource", "TrustPolicy"]
+__all__ = [
+    "CLOCK_SKEW",
+    "ForkDetectedError",
+    "LightClient",
+    "LogRollbackError",
+    "LogSource",
+    "TrustPolicy",
+]
+
+#: Seconds a cosignature's time may lie ahead of the client's clock and still count
+#: under ``max_age`` (clocks differ a little; a cosignature from the future does not).
+CLOCK_SKEW = 60
 
 
 class ForkDetectedError(VerificationError):
@@ -42,6 +56,20 @@ class ForkDetectedError(VerificationError):
     def __init__(self, message: str, evidence: tuple[bytes, bytes]) -> None:
         self.evidence = evidence
         super().__init__(message)
+
+
+class LogRollbackError(VerificationError):
+    """The log serves a checkpoint smaller than the trusted one and cannot prove it a
+    prefix of it: entries were lost (a truncated store, a restored backup) or the
+    log rolled back. ``served`` and ``trusted`` are the two sizes."""
+
+    def __init__(self, served: int, trusted: int) -> None:
+        self.served = served
+        self.trusted = trusted
+        super().__init__(
+            f"log rollback: it serves size {served} without proof that it is a prefix"
+            f" of the trusted size {trusted} (truncated or rolled back)"
+        )
 
 
 class LogSource(Protocol):
@@ -60,7 +88,11 @@ class LogSource(Protocol):
 
 @dataclass(frozen=True)
 class TrustPolicy:
-    """What a client is configured with: the origin, the log's key, witnesses, quorum."""
+    """What a client is configured with: the origin, the log's key, witnesses, quorum.
+
+    List only witnesses that run RealDID's protocol (they re-derive the
+    ``realdid-state`` root before cosigning, :mod:`realdid.ledger.witness`): a
+    standard tlog witness's cosignature vouches for the tree, not the state."""
 
     origin: str
     log_key: NoteVerifier
@@ -89,6 +121,12 @@ class LightClient:
 
     def verify_checkpoint(self, note: bytes) -> Checkpoint:
         """The log's signature and a quorum of witness cosignatures, or VerificationError."""
+        cp, parsed = self._log_signed(note)
+        self._require_quorum(parsed)
+        return cp
+
+    def _log_signed(self, note: bytes) -> tuple[Checkpoint, Note]:
+        """The checkpoint, if the log signed it for our origin (cosignatures not counted)."""
         try:
             parsed, _ = open_note(note, [self.policy.log_key])
             cp = Checkpoint.parse(parsed.text)
@@ -96,12 +134,14 @@ class LightClient:
             raise VerificationError(f"checkpoint: {exc}") from None
         if cp.origin != self.policy.origin:
             raise VerificationError("checkpoint: another log's origin")
+        return cp, parsed
+
+    def _require_quorum(self, parsed: Note) -> None:
         cosigned = self._count_cosignatures(parsed.text, parsed.signatures)
         if cosigned < self.policy.quorum:
             raise VerificationError(
                 f"checkpoint: {cosigned} witness cosignatures, want {self.policy.quorum}"
             )
-        return cp
 
     def _count_cosignatures(self, text: str, signatures: Sequence[Signature]) -> int:
         """Distinct configured witnesses whose cosignature verifies.
@@ -111,14 +151,17 @@ class LightClient:
         others', so it is ignored rather than failing the whole note.
         """
         keys = {(w.name, w.key_id): w for w in self.policy.witnesses}
-        oldest = None if self.policy.max_age is None else self.clock() - self.policy.max_age
+        now = self.clock()
+        oldest = None if self.policy.max_age is None else now - self.policy.max_age
         valid = set()
         for signature in signatures:
             witness = keys.get((signature.name, signature.key_id))
             if witness is None or not witness.verify(text, signature):
                 continue
-            if oldest is not None and witness.timestamp(signature) < oldest:
-                continue  # too old to say anything about the log's present
+            if oldest is not None and not (
+                oldest <= witness.timestamp(signature) <= now + CLOCK_SKEW
+            ):
+                continue  # too old to say anything about the log's present, or from the future
             valid.add(witness.public_key)
         return len(valid)
 
@@ -129,12 +172,18 @@ class LightClient:
         return ForkDetectedError(message, pair)
 
     def accept(self, note: bytes) -> Checkpoint:
-        """Move the trusted checkpoint to ``note`` if it extends it (or equals it)."""
-        cp = self.verify_checkpoint(note)
-        if self.trusted is None:
+        """Move the trusted checkpoint to ``note`` if it extends it (or equals it).
+
+        Two log-signed texts for the trusted size are a fork whatever their
+        cosignatures: the log's own signatures are the evidence."""
+        cp, parsed = self._log_signed(note)
+        old = self.trusted
+        if old is not None and cp.size == old.size and cp.text() != old.text():
+            raise self._fork("two different checkpoints of the same size", note)  # one per size
+        self._require_quorum(parsed)
+        if old is None:
             self.trusted, self.trusted_note = cp, note
             return cp
-        old = self.trusted
         if cp.size < old.size:
             try:
                 verify_consistency(
@@ -145,14 +194,11 @@ class LightClient:
                     old.root_hash,
                 )
             except RealDIDError:
-                raise self._fork(
-                    "an older checkpoint that the trusted one does not extend", note
-                ) from None
+                # Not evidence of a fork: a log that lost entries fails here too.
+                raise LogRollbackError(cp.size, old.size) from None
             return old  # an old view: keep ours
         if cp.size == old.size:
-            if cp.root_hash != old.root_hash or cp.state_root != old.state_root:
-                raise self._fork("two different trees of the same size", note)
-            return old
+            return old  # the same text (checked above)
         try:
             proof = self.source.consistency_proof(old.size, cp.size)
             verify_consistency(old.size, cp.size, proof, old.root_hash, cp.root_hash)

@@ -6,8 +6,11 @@
    entry acknowledged and applied.
 2. ``checkpoint``: sign (origin, size, root, ``realdid-state`` root) as a
    C2SP note and keep a snapshot of the state tree for lookups against it.
+   One text per size: at a size already checkpointed it returns the stored
+   note, cosignatures and all, and never signs a second text.
 3. ``cosign``: offer the checkpoint to each witness with a consistency proof
-   from the size it last cosigned; attach the cosignatures it returns.
+   from the size it last cosigned and the entries since then (the witness
+   re-derives the state root); attach the cosignatures it returns.
 4. Proofs: inclusion, consistency, and lookups (an entry, its inclusion
    proof and its state proof, against one checkpoint).
 
@@ -22,7 +25,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from realdid.errors import InvalidArgumentError
+from realdid.errors import InvalidArgumentError, VerificationError
 from realdid.ledger.checkpoint import STATE_EXTENSION, Checkpoint
 from realdid.ledger.entries import decode_entry
 from realdid.ledger.note import Note, NoteSigner, sign_note
@@ -99,6 +102,16 @@ class Log:
             cp = Checkpoint(
                 self.origin, size, self.store.root(size), (f"{STATE_EXTENSION} {state}",)
             )
+            latest = self.store.latest_checkpoint()
+            stored = None if latest is None else Note.parse(latest).text
+            if latest is not None and stored and Checkpoint.parse(stored).size == size:
+                if stored != cp.text():  # the log never signs two texts for one size
+                    raise VerificationError(
+                        f"log: size {size} is already checkpointed with another text"
+                    )
+                if size not in self._snapshots:
+                    self._snapshots = {size: (latest, self.registry.state.copy())}
+                return latest  # unchanged: keep the cosignatures it gathered
             note = sign_note(cp.text(), [self.signer])
             self.store.save_checkpoint(size, note)
             self._snapshots = {size: (note, self.registry.state.copy())}
@@ -121,10 +134,11 @@ class Log:
             for witness in witnesses:
                 mine = (witness.signer.verifier.name, witness.signer.verifier.key_id)
                 stored = witness.state.get(cp.origin)
-                old = 0 if stored is None else stored[0]
+                old = 0 if stored is None else stored.size
                 try:
                     proof = consistency_proof(self.store, old, cp.size) if 0 < old < cp.size else []
-                    cosignature = witness.add_checkpoint(old, proof, note)
+                    entries = self.store.entries(old, cp.size) if old < cp.size else []
+                    cosignature = witness.add_checkpoint(old, proof, note, entries)
                 except (WitnessRefusalError, InvalidArgumentError):
                     continue
                 if witness.signer.verifier.verify(parsed.text, cosignature):  # only good ones

@@ -11,8 +11,16 @@ tlog cosignature (:mod:`realdid.ledger.checkpoint`). Verifier keys are
 written ``name+hex(key ID)+base64(type || public key)``.
 
 Opening a note checks every signature whose (name, key ID) a known verifier
-has; signatures from unknown keys are ignored; the note is refused if no
-known key signed it, or if a known key's signature does not verify.
+has and counts those that verify; signatures from unknown keys are ignored,
+as the spec requires. A line that does not verify — malformed base64, too
+short, or a known (name, key ID) whose signature fails — is ignored too
+rather than refusing the note (the spec's SHOULD): whoever relays a note can
+append lines, and one junk line must not veto the log's valid signature. The
+note is refused unless some known key's signature verifies.
+
+Every base64 field (signatures, keys, roots) is decoded canonically
+(:func:`decode_base64`): one text per value, so nothing is accepted twice
+over under two spellings.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Protocol
@@ -42,6 +51,8 @@ __all__ = [
     "NoteVerifier",
     "Signature",
     "SignatureVerifier",
+    "check_key_name",
+    "decode_base64",
     "key_id",
     "open_note",
     "sign_note",
@@ -58,10 +69,34 @@ def key_id(name: str, key_type: int, public_key: bytes) -> bytes:
     return hashlib.sha256(name.encode() + b"\n" + bytes([key_type]) + public_key).digest()[:4]
 
 
-def _check_name(name: str) -> str:
-    if not name or any(c.isspace() or c == "+" for c in name):
-        raise InvalidArgumentError("note key name: want non-empty, no spaces, no '+'")
+_KEY_ID_HEX: Final = re.compile(r"[0-9a-f]{8}")
+
+
+def check_key_name(name: str) -> str:
+    """signed-note §Format: "Key names MUST be non-empty and MUST NOT contain any
+    Unicode spaces or plus (U+002B) characters"; the note forbids control
+    characters too, so a name must also be printable."""
+    if (
+        not isinstance(name, str)
+        or not name
+        or any(c.isspace() or c == "+" for c in name)
+        or not name.isprintable()
+    ):
+        raise InvalidArgumentError("note key name: want non-empty, printable, no spaces, no '+'")
     return name
+
+
+def decode_base64(text: str, what: str = "base64") -> bytes:
+    """Standard base64 (RFC 4648 §4), canonical only: padding present and the
+    unused bits of the last character zero, so each byte string has one text
+    (re-encode and compare). Raises DecodeError."""
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise DecodeError(f"{what}: not base64") from None
+    if base64.b64encode(raw).decode() != text:
+        raise DecodeError(f"{what}: not canonical base64")
+    return raw
 
 
 def _check_text(text: str) -> str:
@@ -83,12 +118,14 @@ def parse_vkey(vkey: str, key_type: int) -> tuple[str, bytes]:
     name, _, rest = vkey.partition("+")
     hex_id, _, encoded = rest.partition("+")
     try:
-        _check_name(name)
-        raw = base64.b64decode(encoded, validate=True)
-        expected_id = bytes.fromhex(hex_id)
-    except (binascii.Error, ValueError, InvalidArgumentError):
+        check_key_name(name)
+        raw = decode_base64(encoded)
+    except (DecodeError, InvalidArgumentError):
         raise DecodeError("verifier key: malformed") from None
-    if len(raw) != 33 or raw[0] != key_type or len(expected_id) != 4:
+    if _KEY_ID_HEX.fullmatch(hex_id) is None:  # bytes.fromhex takes spaces and upper case
+        raise DecodeError("verifier key: want the key ID as 8 lower-case hex digits")
+    expected_id = bytes.fromhex(hex_id)
+    if len(raw) != 33 or raw[0] != key_type:
         raise DecodeError(f"verifier key: want a type 0x{key_type:02x} Ed25519 key")
     if key_id(name, key_type, raw[1:]) != expected_id:
         raise DecodeError("verifier key: key ID does not match the key")
@@ -117,7 +154,13 @@ class Note:
 
     @classmethod
     def parse(cls, octets: bytes) -> Note:
-        """Split text and signatures at the last empty line; decode strictly."""
+        """Split text and signatures at the last empty line.
+
+        The text is checked strictly; each signature line must be an em dash,
+        a space, a name, a space and a payload, but a line whose name or
+        payload is malformed (not canonical base64, under 5 bytes) is dropped
+        as unverifiable (see the module doc). At least one well-formed line
+        must remain."""
         if len(octets) > _MAX_NOTE:
             raise DecodeError("note: too large")
         try:
@@ -141,13 +184,15 @@ class Note:
                 raise DecodeError("note: signature line must start with an em dash and a space")
             name, _, encoded = line[len(_DASH) :].partition(" ")
             try:
-                raw = base64.b64decode(encoded, validate=True)
-                _check_name(name)
-            except (binascii.Error, ValueError, InvalidArgumentError):
-                raise DecodeError("note: malformed signature line") from None
+                raw = decode_base64(encoded)
+                check_key_name(name)
+            except (DecodeError, InvalidArgumentError):
+                continue  # unverifiable: ignored, like a signature from an unknown key
             if len(raw) < 5:
-                raise DecodeError("note: signature too short")
+                continue
             signatures.append(Signature(name, raw[:4], raw[4:]))
+        if not signatures:
+            raise DecodeError("note: no well-formed signature line")
         return cls(text, tuple(signatures))
 
 
@@ -169,6 +214,9 @@ class NoteVerifier:
 
     name: str
     public_key: bytes
+
+    def __post_init__(self) -> None:
+        check_key_name(self.name)
 
     @property
     def key_id(self) -> bytes:
@@ -201,13 +249,16 @@ class NoteSigner:
     name: str
     private_key: Ed25519PrivateKey = field(repr=False)
 
+    def __post_init__(self) -> None:
+        check_key_name(self.name)
+
     @classmethod
     def generate(cls, name: str) -> NoteSigner:
-        return cls(_check_name(name), Ed25519PrivateKey.generate())
+        return cls(name, Ed25519PrivateKey.generate())
 
     @classmethod
     def from_seed(cls, name: str, seed: bytes) -> NoteSigner:
-        return cls(_check_name(name), Ed25519PrivateKey.from_private_bytes(seed))
+        return cls(name, Ed25519PrivateKey.from_private_bytes(seed))
 
     @classmethod
     def parse(cls, skey: str) -> NoteSigner:
@@ -215,13 +266,13 @@ class NoteSigner:
         parts = skey.split("+", 4)
         if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
             raise DecodeError("signer key: want PRIVATE+KEY+name+id+key")
-        try:
-            raw = base64.b64decode(parts[4], validate=True)
-        except (binascii.Error, ValueError):
-            raise DecodeError("signer key: malformed") from None
+        raw = decode_base64(parts[4], "signer key")
         if len(raw) != 33 or raw[0] != ALG_ED25519:
             raise DecodeError("signer key: want an Ed25519 (type 0x01) seed")
-        signer = cls.from_seed(parts[2], raw[1:])
+        try:
+            signer = cls.from_seed(parts[2], raw[1:])
+        except InvalidArgumentError:
+            raise DecodeError("signer key: malformed key name") from None
         if signer.verifier.key_id.hex() != parts[3]:
             raise DecodeError("signer key: key ID does not match the key")
         return signer
@@ -254,18 +305,18 @@ def sign_note(
 def open_note(
     octets: bytes, verifiers: Iterable[SignatureVerifier]
 ) -> tuple[Note, list[SignatureVerifier]]:
-    """Parse a note and check its signatures; returns the note and the verifiers that
-    signed it. Raises VerificationError if a known key's signature fails or none signed."""
+    """Parse a note and check its signatures; returns the note and the distinct verifiers
+    whose signature verifies. Lines from unknown keys, and lines that fail, are ignored
+    (module doc); raises VerificationError unless at least one known key signed it."""
     note = Note.parse(octets)
     known = {(v.name, v.key_id): v for v in verifiers}
     signed: list[SignatureVerifier] = []
     for signature in note.signatures:
         verifier = known.get((signature.name, signature.key_id))
-        if verifier is None:
+        if verifier is None or verifier in signed:
             continue
-        if not verifier.verify(note.text, signature):
-            raise VerificationError(f"note: the signature of {signature.name} does not verify")
-        signed.append(verifier)
+        if verifier.verify(note.text, signature):
+            signed.append(verifier)
     if not signed:
-        raise VerificationError("note: no known key signed it")
+        raise VerificationError("note: no known key's signature verifies")
     return note, signed
