@@ -24,7 +24,7 @@ from realdid.credentials.issuance import (
     IssuedCredential,
     parse,
 )
-from realdid.credentials.request import CredentialQuery, PresentationRequest
+from realdid.credentials.request import CredentialQuery, Predicate, PresentationRequest
 from realdid.credentials.schemas import IDENTITY, MEDICAL
 from realdid.credentials.vc import PresentationDocument
 from realdid.crypto import bbs, blind, nym
@@ -69,6 +69,41 @@ class Surface:
 
 def _same_bytes(seeds: tuple[bytes, ...]) -> Callable[[bytes, object], bool]:
     return lambda data, _: data in seeds
+
+
+def _readings(data: bytes) -> tuple[object, object]:
+    """``data`` as a parser keeping the first of two equal names reads it, and as one
+    keeping the last (Python's): JSON that means two things has two readings."""
+
+    def first(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for name, value in pairs:
+            out.setdefault(name, value)
+        return out
+
+    return json.loads(data, object_pairs_hook=first), json.loads(data)
+
+
+def _same_json(
+    seeds: tuple[bytes, ...], *, unsigned: tuple[str, ...] = ()
+) -> Callable[[bytes, object], bool]:
+    """An accepted JSON text must mean what a seed means, under both readings (spacing
+    and member order may differ; a repeated name, another @context or value may not).
+    Top-level ``unsigned`` members are the sender's word, not verified: ignored; so is
+    a top-level null, which means what an absent optional member means."""
+
+    def meaning(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: v for k, v in value.items() if k not in unsigned and v is not None}
+        return value
+
+    meanings = [meaning(json.loads(s)) for s in seeds]
+
+    def legit(data: bytes, _: object) -> bool:
+        first, last = (meaning(r) for r in _readings(data))
+        return any(first == m and last == m for m in meanings)
+
+    return legit
 
 
 def _crypto_surfaces() -> list[Surface]:
@@ -154,13 +189,21 @@ def build_surfaces(workdir: Path) -> list[Surface]:
 
     # ---------------------------------------------------------------- credentials
     commitment_seed = unb64url(enrollment.commitment, "seed")
-    seed_doc = PresentationDocument.parse(vp)
 
     def vp_check(data: bytes) -> PresentationDocument:
         check_answer(request, data, view)
         return PresentationDocument.parse(data)
 
     badge_request = nation.authority.badge_request()
+    # Every field a request can carry: predicates (date and integer bounds), equalities.
+    rich_request = PresentationRequest.fresh(
+        service=nation.services["forum-a"].did, purpose="registration",
+        credentials=(CredentialQuery(
+            id="identity", schema_id=IDENTITY.schema_id, disclose=("region",),
+            predicates=(Predicate(attribute="birth_date", lte="2008-11-24"),
+                        Predicate(attribute="enrollment", gte=1, lte=9)),
+            equal={"nationality": "CN", "enrollment": 1}),),
+        now=int(nation.clock()), ttl=3600, escrow=True)  # fmt: skip
 
     def request_parse(data: bytes) -> bytes:
         return PresentationRequest.parse(data).digest
@@ -185,7 +228,6 @@ def build_surfaces(workdir: Path) -> list[Surface]:
         return (issued.schema_id, issued.values, issued.signature, issued.key_id, issued.epoch,
                 issued.commitment, issued.nym_entropy, issued.issuer)  # fmt: skip
 
-    seed_accept = accept(accept_seed)
     wallet.accept(issued_medical)
 
     # ---------------------------------------------------------------- wallet
@@ -279,10 +321,11 @@ def build_surfaces(workdir: Path) -> list[Surface]:
     surfaces = [
         *_crypto_surfaces(),
         Surface("credentials.presentation", (vp,), vp_check, "json", 1.5,
-                legit=lambda _, doc: doc == seed_doc),
+                legit=_same_json((vp,))),
         Surface("presentation.proof", (proof,), lambda d: verify(statement, d), weight=0.5,
                 legit=_same_bytes((proof,))),
-        Surface("credentials.request", (request.encode(), badge_request.encode()),
+        Surface("credentials.request",
+                (request.encode(), badge_request.encode(), rich_request.encode()),
                 request_parse, "json", 4),
         Surface("wallet.request", (request.encode(), forum_request.encode()), wallet_request,
                 "json", 1),
@@ -296,7 +339,7 @@ def build_surfaces(workdir: Path) -> list[Surface]:
         Surface("issuance.issued", (issued_medical.encode(), issued_identity.encode()),
                 message(IssuedCredential), "json", 4),
         Surface("wallet.accept", (accept_seed,), accept, "json", 0.5,
-                legit=lambda _, got: got == seed_accept),
+                legit=_same_json((accept_seed,), unsigned=("issued_on",))),
         Surface("wallet.file", (sealed_seed,), wallet_file, "json", 4),
         Surface("wallet.state", (state_seed,), unlock_state, "json", 1,
                 legit=lambda _, got: all(c in seed_state for c in got)),  # type: ignore[attr-defined]

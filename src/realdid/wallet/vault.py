@@ -8,7 +8,7 @@ nobody can lower the KDF cost of a stored wallet without the tag failing. A
 wrong passphrase and a tampered file are the same AuthenticationError. The
 tag is only checked *after* scrypt, so the header is checked before it: only
 the exact parameters :func:`seal` writes are accepted (a header asking for
-n = 2^20 would otherwise cost a second and a gibibyte before failing), and
+n = 2^20 would otherwise cost seconds and a gibibyte before failing), and
 the file is strict JSON (:mod:`realdid.strictjson`). Files
 are replaced atomically (write, fsync, rename), so a crash leaves the old
 wallet or the new one, never half of either.
