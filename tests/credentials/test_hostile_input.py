@@ -10,8 +10,10 @@ import datetime
 import json
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from tools.fuzz.surfaces import identity_only
 
 from realdid.credentials.issuance import (
     CredentialApplication,
@@ -19,7 +21,7 @@ from realdid.credentials.issuance import (
     IssuedCredential,
     parse,
 )
-from realdid.credentials.request import CredentialQuery, Predicate, PresentationRequest
+from realdid.credentials.request import CredentialQuery, PresentationRequest
 from realdid.credentials.schemas import CREDIT, IDENTITY, MEDICAL, PHONE
 from realdid.credentials.vc import PresentationDocument
 from realdid.crypto.credential import finalize_credential
@@ -126,8 +128,7 @@ def test_the_service_the_renewal_and_the_trustees_refuse_one_too(nation: Nation)
     # The service (a sign-in at the bank, which also records escrow evidence).
     _, wallet = _citizen(nation)
     bank = nation.services["bank-1"]
-    query = [CredentialQuery(id="identity", schema_id=IDENTITY.schema_id)]
-    request = bank.request(query, purpose="account")
+    request = bank.request([identity_only()], purpose="account")
     presentation = wallet.present(request)
     with pytest.raises(DecodeError, match="credential 0"):
         bank.sign_in(_edit_vp(presentation, not_a_vc).encode())
@@ -206,13 +207,11 @@ def test_an_impossible_issue_date_is_refused_before_it_is_stored(nation: Nation)
 # ---------------------------------------------------------------------------- 5. integers
 
 
-def _request_json(nation: Nation) -> dict[str, object]:
-    query = CredentialQuery(id="identity", schema_id=IDENTITY.schema_id,
-                            equal={"enrollment": 1})  # fmt: skip
-    request = PresentationRequest.fresh(service=nation.services["forum-a"].did,
-                                        purpose="registration", credentials=(query,),
-                                        now=int(nation.clock()), ttl=60)  # fmt: skip
-    return json.loads(request.encode())  # type: ignore[no-any-return]
+def _request_json(nation: Nation) -> dict[str, Any]:
+    """A request (as a service would send it) asking ``enrollment == 1``."""
+    request: dict[str, Any] = json.loads(nation.issuers["telecom-1"].offer().encode())
+    request["credentials"][0]["equal"] = {"enrollment": 1}
+    return request
 
 
 @pytest.mark.parametrize(
@@ -233,10 +232,9 @@ def test_a_request_built_in_code_with_such_an_integer_raises_a_typed_error(
     nation: Nation,
 ) -> None:
     query = CredentialQuery(id="identity", schema_id=IDENTITY.schema_id,
-                            predicates=(Predicate(attribute="enrollment", gte=2**53),))  # fmt: skip
-    request = PresentationRequest.fresh(service=nation.services["forum-a"].did,
-                                        purpose="registration", credentials=(query,),
-                                        now=int(nation.clock()), ttl=60)  # fmt: skip
+                            equal={"enrollment": 2**53})  # fmt: skip
+    offer = nation.issuers["telecom-1"].offer()
+    request = offer.model_copy(update={"credentials": (query,)})
     with pytest.raises(InvalidArgumentError, match="RFC 8785"):
         request.encode()
     with pytest.raises(InvalidArgumentError, match="RFC 8785"):

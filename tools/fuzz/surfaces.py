@@ -14,8 +14,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from realdid.authority.population import generate
+from realdid.credentials import request as request_module
 from realdid.credentials.did import parse_did
 from realdid.credentials.exchange import check_answer
 from realdid.credentials.issuance import (
@@ -24,7 +26,7 @@ from realdid.credentials.issuance import (
     IssuedCredential,
     parse,
 )
-from realdid.credentials.request import CredentialQuery, Predicate, PresentationRequest
+from realdid.credentials.request import Predicate, PresentationRequest
 from realdid.credentials.schemas import IDENTITY, MEDICAL
 from realdid.credentials.vc import PresentationDocument
 from realdid.crypto import bbs, blind, nym
@@ -158,6 +160,13 @@ def _crypto_surfaces() -> list[Surface]:
     ]  # fmt: skip
 
 
+def identity_only() -> Any:
+    """What ``RelyingParty.request`` takes for "the identity credential, nothing shown":
+    a CredentialQuery, or an Ask once predicates are registered (the same fields)."""
+    kind = getattr(request_module, "Ask", request_module.CredentialQuery)
+    return kind(id="identity", schema_id=IDENTITY.schema_id)
+
+
 def build_surfaces(workdir: Path) -> list[Surface]:
     """Stand up a sandbox nation under ``workdir`` and derive every surface's seeds."""
     people = list(generate(4))
@@ -175,12 +184,11 @@ def build_surfaces(workdir: Path) -> list[Surface]:
     application = wallet.apply(hospital.offer(), MEDICAL.schema_id)
     issued_medical = hospital.issue(application)
     bank = nation.services["bank-1"]
-    query = [CredentialQuery(id="identity", schema_id=IDENTITY.schema_id)]
-    request = bank.request(query, purpose="account")
+    request = bank.request([identity_only()], purpose="account")
     vp = wallet.present(request)
-    forum_request = PresentationRequest.fresh(
-        service=nation.services["forum-a"].did, purpose="registration", credentials=query,
-        now=int(nation.clock()), ttl=3600)  # fmt: skip
+    forum_request = request.model_copy(
+        update={"service": nation.services["forum-a"].did, "purpose": "registration"}
+    )
     verified = check_answer(request, vp, view)
     assert verified.escrow is not None
     statement, proof, ct = verified.statement, verified.proof, verified.escrow
@@ -196,14 +204,15 @@ def build_surfaces(workdir: Path) -> list[Surface]:
 
     badge_request = nation.authority.badge_request()
     # Every field a request can carry: predicates (date and integer bounds), equalities.
-    rich_request = PresentationRequest.fresh(
-        service=nation.services["forum-a"].did, purpose="registration",
-        credentials=(CredentialQuery(
-            id="identity", schema_id=IDENTITY.schema_id, disclose=("region",),
-            predicates=(Predicate(attribute="birth_date", lte="2008-11-24"),
-                        Predicate(attribute="enrollment", gte=1, lte=9)),
-            equal={"nationality": "CN", "enrollment": 1}),),
-        now=int(nation.clock()), ttl=3600, escrow=True)  # fmt: skip
+    rich = json.loads(request.encode())
+    named = {"id": "p"} if "id" in Predicate.model_fields else {}  # registered ids, if any
+    rich["credentials"][0].update(
+        disclose=["region"],
+        predicates=[{**named, "attribute": "birth_date", "lte": "2008-11-24"},
+                    {**named, "attribute": "enrollment", "gte": 1, "lte": 9}],
+        equal={"nationality": "CN", "enrollment": 1},
+    )  # fmt: skip
+    rich_request = PresentationRequest.parse(json.dumps(rich))
 
     def request_parse(data: bytes) -> bytes:
         return PresentationRequest.parse(data).digest
