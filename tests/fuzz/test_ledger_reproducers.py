@@ -1,14 +1,15 @@
-"""The campaign's escapes in the ledger package, minimised by hand. The ledger helpers own
-``realdid.ledger``; these stay strict xfails until ``decode_entry`` reads entries with
-:mod:`realdid.strictjson` (then they pass and the marks must go). The full reproducers
-are in ``tests/fuzz/corpus/ledger.entry/``."""
+"""The campaign's findings in the ledger package, minimised by hand. The ledger helpers own
+``realdid.ledger``; these stay strict xfails until it is fixed there (then they pass and
+the marks must go). The other reproducers are in ``tests/fuzz/corpus/ledger.*/``."""
 
 from __future__ import annotations
 
 import pytest
 
-from realdid.errors import RealDIDError
+from realdid.errors import DecodeError, RealDIDError
+from realdid.ledger.checkpoint import Checkpoint
 from realdid.ledger.entries import decode_entry
+from realdid.ledger.note import Note
 
 OWNED = pytest.mark.xfail(strict=True, reason="owned by ledger helper")
 
@@ -24,3 +25,23 @@ OWNED = pytest.mark.xfail(strict=True, reason="owned by ledger helper")
 def test_decode_entry_raises_only_typed_errors(octets: bytes) -> None:
     with pytest.raises(RealDIDError):
         decode_entry(octets)
+
+
+@OWNED
+def test_a_note_signature_has_one_base64_text() -> None:
+    """RFC 4648 §3.5: "AAAAAAB=" has unused bits set; it decodes as "AAAAAAA=" does, so
+    one signature line has two texts (found on an unknown key's line of a real note)."""
+    assert Note.parse("a\n\n\u2014 name AAAAAAA=\n".encode()).signatures
+    with pytest.raises(DecodeError):
+        Note.parse("a\n\n\u2014 name AAAAAAB=\n".encode())
+
+
+@OWNED
+def test_a_checkpoint_has_one_state_root() -> None:
+    """Two ``realdid-state`` lines: this client reads the first, another the last (a
+    mutation the campaign's checkpoint surface accepted)."""
+    root = "A" * 43 + "="
+    one = f"example.org/log\n1\n{root}\nrealdid-state {root}\n"
+    assert Checkpoint.parse(one).state_root == bytes(32)
+    with pytest.raises(RealDIDError):
+        Checkpoint.parse(one + "realdid-state " + "B" * 42 + "A=\n")

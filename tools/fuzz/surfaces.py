@@ -317,9 +317,19 @@ def build_surfaces(workdir: Path) -> list[Surface]:
     verifiers: tuple[SignatureVerifier, ...] = (policy.log_key, *policy.witnesses)
     note_text = Note.parse(note_seed).text
 
-    def note(data: bytes) -> str:
+    def note(data: bytes) -> Note:
         opened, _ = open_note(data, verifiers)
-        return opened.text
+        return opened
+
+    def same_note(data: bytes, opened: object) -> bool:
+        """The seed's text, and one encoding per note (no other base64 for a signature)."""
+        assert isinstance(opened, Note)
+        return opened.text == note_text and opened.encode() == data
+
+    def round_trip(encode: Callable[[object], str]) -> Callable[[bytes, object], bool]:
+        """A parser without a verify step must still give one text per value (RFC 4648
+        §3.5 canonical base64, canonical decimals): what it accepts re-encodes to itself."""
+        return lambda data, parsed: encode(parsed) == data.decode("utf-8", "replace")
 
     def checkpoint(data: bytes) -> Checkpoint:
         return Checkpoint.parse(data.decode("utf-8", "replace"))
@@ -364,12 +374,14 @@ def build_surfaces(workdir: Path) -> list[Surface]:
         *(Surface(f"dkg.{name}", seeds, decode, weight=1)
           for name, decode, seeds in message_seeds if seeds),
         Surface("ledger.entry", tuple(entries), decode_entry, "json", 4),
-        Surface("ledger.note", (note_seed,), note, "lines", 3,
-                legit=lambda _, text: text == note_text),
-        Surface("ledger.checkpoint", (note_text.encode(),), checkpoint, "lines", 4),
+        Surface("ledger.note", (note_seed,), note, "lines", 3, legit=same_note),
+        Surface("ledger.checkpoint", (note_text.encode(),), checkpoint, "lines", 4,
+                legit=round_trip(lambda c: c.text())),  # type: ignore[attr-defined]
         Surface("ledger.note_vkey", (log_vkey,),
-                lambda d: NoteVerifier.parse(d.decode("utf-8", "replace")), "lines", 2),
+                lambda d: NoteVerifier.parse(d.decode("utf-8", "replace")), "lines", 2,
+                legit=round_trip(lambda v: v.encode())),  # type: ignore[attr-defined]
         Surface("ledger.cosignature_vkey", witness_vkeys,
-                lambda d: CosignatureVerifier.parse(d.decode("utf-8", "replace")), "lines", 2),
+                lambda d: CosignatureVerifier.parse(d.decode("utf-8", "replace")), "lines", 2,
+                legit=round_trip(lambda v: v.encode())),  # type: ignore[attr-defined]
     ]  # fmt: skip
     return surfaces
