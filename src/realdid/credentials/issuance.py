@@ -16,11 +16,12 @@ signature against the key read from the ledger before storing anything.
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from realdid.errors import DecodeError
+from realdid import strictjson
 from realdid.ledger.entries import DID_PATTERN
 
 __all__ = ["CredentialApplication", "EnrollmentRequest", "IssuedCredential", "parse"]
@@ -61,15 +62,20 @@ class IssuedCredential(_Strict):
     nym_entropy: Annotated[str, Field(pattern=_B64URL, max_length=64)] | None = None
     commitment: Annotated[str, Field(pattern=_B64URL, min_length=64, max_length=64)]
 
+    @field_validator("issued_on")
+    @classmethod
+    def _issued_on(cls, v: str) -> str:
+        """A calendar date, not just its shape ("2026-02-30" is refused here, not by
+        ``Wallet.documents()`` long after the credential was stored)."""
+        datetime.date.fromisoformat(v)  # ValueError -> ValidationError -> DecodeError
+        return v
+
 
 M = TypeVar("M", bound=_Strict)
 
 
 def parse(model: type[M], data: bytes | str) -> M:
-    """Decode a message (raises DecodeError naming the first bad field)."""
-    try:
-        return model.model_validate_json(data)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(p) for p in error["loc"])
-        raise DecodeError(f"{model.__name__}: {where}: {error['msg']}") from None
+    """Decode a message received from outside (raises DecodeError naming the first bad
+    field): strict JSON first (:mod:`realdid.strictjson`: no repeated name, no unsafe
+    integer, no deep nesting), then the model."""
+    return strictjson.validate_json(model, data)

@@ -37,8 +37,9 @@ from typing import Annotated, Final, Literal
 
 import pydantic
 import rfc8785
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from realdid import strictjson
 from realdid.credentials.view import IssuerKey, Service
 from realdid.crypto.credential import AttributeValue, Kind, Schema
 from realdid.crypto.escrow import EscrowKey, EscrowLabel
@@ -198,20 +199,28 @@ class PresentationRequest(_Strict):
 
     @classmethod
     def parse(cls, data: bytes | str) -> PresentationRequest:
-        """Decode a request received as JSON (raises DecodeError)."""
-        try:
-            request = cls.model_validate_json(data)
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            where = ".".join(str(p) for p in error["loc"])
-            raise DecodeError(f"presentation request: {where}: {error['msg']}") from None
+        """Decode a request received as JSON (raises DecodeError).
+
+        Strict JSON first (:mod:`realdid.strictjson`): a repeated name, an
+        integer RFC 8785 cannot canonicalise (outside ±(2^53 − 1), so the
+        digest below could never be computed, e.g. later in a trustee's
+        review) or a huge integer literal is refused here, at the boundary.
+        """
+        request = strictjson.validate_json(cls, data, what="presentation request")
         request.day()  # a real date
         if len({q.id for q in request.credentials}) != len(request.credentials):
             raise DecodeError("presentation request: credential ids repeat")
+        request.encode()  # canonicalisable (a request built in code, re-parsed)
         return request
 
     def encode(self) -> bytes:
-        return rfc8785.dumps(self.model_dump(mode="json", by_alias=True))
+        """RFC 8785 canonical JSON (InvalidArgumentError for a value it cannot hold)."""
+        try:
+            return rfc8785.dumps(self.model_dump(mode="json", by_alias=True))
+        except rfc8785.CanonicalizationError:
+            raise InvalidArgumentError(
+                "presentation request: a value RFC 8785 cannot canonicalise"
+            ) from None
 
     @property
     def digest(self) -> bytes:

@@ -32,14 +32,17 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from realdid import strictjson
 from realdid.crypto.credential import AttributeValue, Kind, Schema
 from realdid.errors import DecodeError, InvalidArgumentError
 from realdid.ledger.entries import b64url, unb64url
 
 __all__ = [
     "CONTEXT",
+    "DERIVED_TYPE",
+    "PRESENTATION_TYPE",
     "DerivedCredential",
     "PresentationDocument",
     "credential_document",
@@ -49,6 +52,9 @@ __all__ = [
 ]
 
 CONTEXT: Final = ("https://www.w3.org/ns/credentials/v2", "https://w3id.org/realdid/v1")
+#: The ``type`` of each derived credential in a presentation, and of the presentation.
+DERIVED_TYPE: Final = ("VerifiableCredential", "RealDIDDerivedCredential")
+PRESENTATION_TYPE: Final = ("VerifiablePresentation", "RealDIDPresentation")
 PSEUDONYM_URN: Final = "urn:realdid:pseudonym:"
 
 
@@ -165,14 +171,27 @@ class PresentationDocument(_Strict):
 
     @classmethod
     def parse(cls, data: bytes | str) -> PresentationDocument:
-        try:
-            doc = cls.model_validate_json(data)
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            where = ".".join(str(p) for p in error["loc"])
-            raise DecodeError(f"presentation: {where}: {error['msg']}") from None
-        if doc.context != CONTEXT or doc.type != ("VerifiablePresentation", "RealDIDPresentation"):
+        """Decode a VP received from outside (raises DecodeError).
+
+        The text is strict JSON first (:mod:`realdid.strictjson`: one value per
+        name, so nobody reads another ``resident_id`` than the one checked
+        here). Then VC DM 2.0 as RealDID profiles it, for the presentation and
+        for every credential in it: ``@context`` is exactly :data:`CONTEXT`
+        (§4.3: an ordered set whose first item is
+        ``https://www.w3.org/ns/credentials/v2``; RealDID's own second), and
+        ``type`` is exactly :data:`PRESENTATION_TYPE` / :data:`DERIVED_TYPE`
+        (§4.5: a VP's includes ``VerifiablePresentation``, a VC's
+        ``VerifiableCredential``). The proof covers the disclosed values, not
+        these, so they are checked here, where every party reads a VP.
+        """
+        doc = strictjson.validate_json(cls, data, what="presentation")
+        if doc.context != CONTEXT or doc.type != PRESENTATION_TYPE:
             raise DecodeError("presentation: not a RealDID verifiable presentation")
+        for k, credential in enumerate(doc.verifiableCredential):
+            if credential.context != CONTEXT:
+                raise DecodeError(f"presentation: credential {k}: @context is not {CONTEXT}")
+            if credential.type != DERIVED_TYPE:
+                raise DecodeError(f"presentation: credential {k}: type is not {DERIVED_TYPE}")
         return doc
 
     def proof_bytes(self) -> bytes:
@@ -202,7 +221,7 @@ def presentation_document(
     derived = [
         {
             "@context": list(CONTEXT),
-            "type": ["VerifiableCredential", "RealDIDDerivedCredential"],
+            "type": list(DERIVED_TYPE),
             "issuer": issuer,
             "credentialSchema": {"id": schema.schema_id, "type": "RealDIDSchema"},
             "credentialSubject": values_to_json(schema, values),
@@ -215,7 +234,7 @@ def presentation_document(
     ]
     document: dict[str, Any] = {
         "@context": list(CONTEXT),
-        "type": ["VerifiablePresentation", "RealDIDPresentation"],
+        "type": list(PRESENTATION_TYPE),
         "verifiableCredential": derived,
         "proof": {
             "type": "DataIntegrityProof",

@@ -396,6 +396,9 @@ def finalize_credential(
     nyms = decode_scalar_list(prover_nyms, "prover_nyms", allow_zero=False)
     if len(nyms) != schema.nym_count:
         raise InvalidArgumentError(f"prover_nyms: want {schema.nym_count}")
+    if not nyms and signer_nym_entropy is not None:
+        # The signature covers no entropy here: keeping it would keep an unsigned value.
+        raise InvalidArgumentError("signer_nym_entropy: got one, want none (no nym secret)")
     if nyms:
         if signer_nym_entropy is None:
             raise InvalidArgumentError("signer_nym_entropy: required for a schema with nyms")

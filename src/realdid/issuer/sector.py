@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 
 from sqlalchemy import Column, Engine, LargeBinary, MetaData, String, Table, insert, select
 
-from realdid import db
+from realdid import db, strictjson
 from realdid.credentials.issuance import CredentialApplication, IssuedCredential
 from realdid.credentials.issuing import IssuerKeyring, IssuingDesk
 from realdid.credentials.nonces import NonceStore
@@ -25,7 +25,7 @@ from realdid.credentials.request import PresentationRequest
 from realdid.credentials.vc import values_from_json, values_to_json
 from realdid.credentials.view import LedgerView, LedgerWriter
 from realdid.crypto.credential import AttributeValue, Schema
-from realdid.errors import InvalidArgumentError, NotFoundError
+from realdid.errors import DecodeError, InvalidArgumentError, NotFoundError
 from realdid.ledger.entries import EntryType
 from realdid.ledger.identity import LedgerIdentity
 
@@ -99,7 +99,10 @@ class SectorIssuer:
             ).first()
         if row is None:
             raise NotFoundError(f"{self.identity.name}: no record for this citizen")
-        return values_from_json(self.schema, json.loads(row.attributes))
+        stored = strictjson.loads(row.attributes, what="sector record")
+        if not isinstance(stored, dict):
+            raise DecodeError("sector record: want a JSON object")
+        return values_from_json(self.schema, stored)
 
     def offer(self) -> PresentationRequest:
         """Ask the wallet for its identity (the resident id, to find the record)."""

@@ -5,7 +5,11 @@
 
 The header (everything but the ciphertext) is the AEAD's associated data, so
 nobody can lower the KDF cost of a stored wallet without the tag failing. A
-wrong passphrase and a tampered file are the same AuthenticationError. Files
+wrong passphrase and a tampered file are the same AuthenticationError. The
+tag is only checked *after* scrypt, so the header is checked before it: only
+the exact parameters :func:`seal` writes are accepted (a header asking for
+n = 2^20 would otherwise cost seconds and a gibibyte before failing), and
+the file is strict JSON (:mod:`realdid.strictjson`). Files
 are replaced atomically (write, fsync, rename), so a crash leaves the old
 wallet or the new one, never half of either.
 """
@@ -22,26 +26,37 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from realdid import strictjson
 from realdid.errors import AuthenticationError, DecodeError, InvalidArgumentError
 from realdid.ledger.entries import b64url, unb64url
 
 __all__ = ["open_sealed", "read_file", "seal", "write_file"]
 
 SCRYPT_N: Final = 2**15  # ~32 MiB, ~0.1 s: paid once per unlock
-_MIN_N: Final = 2**14
-_MAX_N: Final = 2**20
+SCRYPT_R: Final = 8
+SCRYPT_P: Final = 1
+_FIELDS: Final = {"v", "kdf", "nonce", "ciphertext"}
+_KDF_FIELDS: Final = {"name", "n", "r", "p", "salt"}
 
 
-def _key(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+def _key(passphrase: str, salt: bytes) -> bytes:
     if not passphrase:
         raise InvalidArgumentError("passphrase: must not be empty")
-    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode())
+    return Scrypt(salt=salt, length=32, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P).derive(
+        passphrase.encode()
+    )
 
 
-def _header(n: int, salt: bytes, nonce: bytes) -> dict[str, Any]:
+def _header(salt: bytes, nonce: bytes) -> dict[str, Any]:
     return {
         "v": 1,
-        "kdf": {"name": "scrypt", "n": n, "r": 8, "p": 1, "salt": b64url(salt)},
+        "kdf": {
+            "name": "scrypt",
+            "n": SCRYPT_N,
+            "r": SCRYPT_R,
+            "p": SCRYPT_P,
+            "salt": b64url(salt),
+        },
         "nonce": b64url(nonce),
     }
 
@@ -50,36 +65,52 @@ def _aad(header: dict[str, Any]) -> bytes:
     return json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
 
 
-def seal(plaintext: bytes, passphrase: str, *, n: int = SCRYPT_N) -> bytes:
+def seal(plaintext: bytes, passphrase: str) -> bytes:
     salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
-    header = _header(n, salt, nonce)
-    ciphertext = AESGCM(_key(passphrase, salt, n, 8, 1)).encrypt(nonce, plaintext, _aad(header))
+    header = _header(salt, nonce)
+    ciphertext = AESGCM(_key(passphrase, salt)).encrypt(nonce, plaintext, _aad(header))
     return json.dumps({**header, "ciphertext": b64url(ciphertext)}).encode()
 
 
+def _unsealed_parts(sealed: bytes) -> tuple[bytes, bytes, bytes]:
+    """(salt, nonce, ciphertext) of a file :func:`seal` could have written; DecodeError
+    for anything else, before any key is derived."""
+    data = strictjson.loads(sealed, what="wallet file", max_depth=2)
+    if not isinstance(data, dict) or set(data) != _FIELDS:
+        raise DecodeError(f"wallet file: want an object with {sorted(_FIELDS)}")
+    kdf = data["kdf"]
+    if not isinstance(kdf, dict) or set(kdf) != _KDF_FIELDS:
+        raise DecodeError(f"wallet file: kdf: want an object with {sorted(_KDF_FIELDS)}")
+    written = {"name": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P}
+    if type(data["v"]) is not int or data["v"] != 1:
+        raise DecodeError("wallet file: unsupported version (want 1)")
+    for name, want in written.items():
+        if type(kdf[name]) is not type(want) or kdf[name] != want:
+            raise DecodeError(f"wallet file: kdf {name}: want {want}")
+    parts = []
+    for name, text, size in (("salt", kdf["salt"], 16), ("nonce", data["nonce"], 12),
+                             ("ciphertext", data["ciphertext"], None)):  # fmt: skip
+        if not isinstance(text, str):
+            raise DecodeError(f"wallet file: {name}: want base64url text")
+        octets = unb64url(text, f"wallet file {name}")
+        if size is not None and len(octets) != size:
+            raise DecodeError(f"wallet file: {name}: got {len(octets)} bytes, want {size}")
+        parts.append(octets)
+    return parts[0], parts[1], parts[2]
+
+
 def open_sealed(sealed: bytes, passphrase: str) -> bytes:
+    """The plaintext of a sealed wallet.
+
+    1. Check the file is exactly what :func:`seal` writes (DecodeError): strict
+       JSON, these fields, these KDF parameters, these sizes.
+    2. Derive the key (scrypt) and open the AEAD over the header it names
+       (AuthenticationError for a wrong passphrase or any altered byte).
+    """
+    salt, nonce, ciphertext = _unsealed_parts(sealed)
+    header = _header(salt, nonce)
     try:
-        data = json.loads(sealed)
-        header = {"v": data["v"], "kdf": data["kdf"], "nonce": data["nonce"]}
-        kdf = header["kdf"]
-        n, salt = kdf["n"], unb64url(kdf["salt"], "salt")
-        nonce, ciphertext = unb64url(data["nonce"], "nonce"), unb64url(data["ciphertext"], "ct")
-        if (
-            data["v"] != 1
-            or set(data) != {"v", "kdf", "nonce", "ciphertext"}
-            or kdf["name"] != "scrypt"
-            or (kdf["r"], kdf["p"]) != (8, 1)
-            or type(n) is not int
-            or not _MIN_N <= n <= _MAX_N
-            or n & (n - 1)
-            or len(nonce) != 12
-            or len(salt) != 16
-        ):
-            raise DecodeError("wallet file: unsupported format or parameters")
-    except (ValueError, KeyError, TypeError):
-        raise DecodeError("wallet file: not a sealed RealDID wallet") from None
-    try:
-        return AESGCM(_key(passphrase, salt, n, 8, 1)).decrypt(nonce, ciphertext, _aad(header))
+        return AESGCM(_key(passphrase, salt)).decrypt(nonce, ciphertext, _aad(header))
     except InvalidTag:
         raise AuthenticationError("wallet: wrong passphrase, or the file was altered") from None
 

@@ -49,6 +49,7 @@ from realdid.crypto.credential import (
 )
 from realdid.crypto.presentation import IssuanceCommitment
 from realdid.errors import (
+    DecodeError,
     InvalidArgumentError,
     NotFoundError,
     PermissionDeniedError,
@@ -56,6 +57,7 @@ from realdid.errors import (
 )
 from realdid.ledger.entries import b64url, unb64url
 from realdid.wallet.consent import Consent, describe
+from realdid.wallet.state import read_state
 from realdid.wallet.vault import open_sealed, read_file, seal, write_file
 
 __all__ = ["Account", "Wallet"]
@@ -130,14 +132,15 @@ class Wallet:
         *,
         clock: Callable[[], float] = time.time,
     ) -> Wallet:
-        """Open a sealed wallet (AuthenticationError for a wrong passphrase)."""
-        state = json.loads(open_sealed(read_file(path), passphrase))
+        """Open a sealed wallet (AuthenticationError for a wrong passphrase; DecodeError
+        for a file or a state that is not a wallet's, :mod:`realdid.wallet.state`)."""
+        state = read_state(open_sealed(read_file(path), passphrase))
         return cls(
             view,
-            unb64url(state["recovery_secret"], "recovery secret"),
-            [_Stored(**c) for c in state["credentials"]],
-            {k: Account(**a) for k, a in state["accounts"].items()},
-            state["pending"],
+            state.recovery_secret_bytes(),
+            [_Stored(**c.model_dump()) for c in state.credentials],
+            {k: Account(**a.model_dump()) for k, a in state.accounts.items()},
+            state.pending_dicts(),
             path,
             passphrase,
             clock,
@@ -207,7 +210,16 @@ class Wallet:
             raise InvalidArgumentError("credential: the key is not the named issuer's")
         if issued.epoch != self.view.epoch().epoch:
             raise InvalidArgumentError("credential: not for the current epoch")
-        self.view.schema(issued.schema_id)  # on the ledger, not retired
+        schema, _ = self.view.schema(issued.schema_id)  # on the ledger, not retired
+        if (issued.nym_entropy is not None) != bool(schema.nym_count):
+            # Unsigned: entropy on a schema without a nym secret would be stored and
+            # shown as if the issuer had vouched for it.
+            want = "with" if schema.nym_count else "without"
+            raise InvalidArgumentError(f"credential: a {schema.schema_id} comes {want} nym entropy")
+        try:
+            datetime.date.fromisoformat(issued.issued_on)
+        except (TypeError, ValueError):
+            raise DecodeError("credential: issued_on is not a date") from None
         pending_key = issued.commitment  # the commitment this wallet made for it
         pending = self.pending.get(pending_key)
         if pending is None or pending["schema"] != issued.schema_id:
