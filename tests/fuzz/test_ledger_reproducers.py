@@ -11,6 +11,7 @@ from realdid.ledger.checkpoint import Checkpoint
 from realdid.ledger.entries import decode_entry
 from realdid.ledger.note import Note
 
+
 @pytest.mark.parametrize(
     "octets",
     [
