@@ -23,7 +23,7 @@ import datetime
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from realdid import db
 from realdid.authority.authority import Authority
@@ -40,6 +40,7 @@ from realdid.issuer.sector import SectorIssuer
 from realdid.ledger.embedded import EmbeddedLedger
 from realdid.ledger.entries import EntryType, Role, TrusteesBody, b64url
 from realdid.ledger.identity import LedgerIdentity
+from realdid.ledger.predicates import day_before
 from realdid.ledger.stores.sql import SqlStore
 from realdid.trustee.opening import TrusteeDesk
 from realdid.verifier.accounts import AccountStore
@@ -53,9 +54,11 @@ __all__ = [
     "CAROL",
     "DAVE",
     "ORIGIN",
+    "Cast",
     "Clock",
     "Nation",
     "build_nation",
+    "cast",
 ]
 
 ORIGIN = "ledger.realdid.example/national/v1"
@@ -66,12 +69,34 @@ def _person(name: str, born: datetime.date, sex: str, region: str, code: str) ->
     return Person(resident_id(code, born, 452 if sex == "F" else 137), name, born, sex, region)
 
 
-#: The story's cast (the demo and the story test): an adult, a 16-year-old on the
-#: story's first day, a citizen who will be revoked, one who will not renew.
-ALICE = _person("李华", datetime.date(1990, 3, 7), "F", "Beijing Chaoyang", "110105")
-BOB = _person("王小明", datetime.date(2010, 6, 1), "M", "Shanghai Xuhui", "310104")
-CAROL = _person("陈静", datetime.date(1985, 1, 9), "F", "Shenzhen Nanshan", "440305")
-DAVE = _person("刘强", datetime.date(1970, 8, 15), "M", "Chengdu Wuhou", "510107")
+class Cast(NamedTuple):
+    """The story's cast: an adult, a minor, a citizen who will be revoked, one who will
+    not renew."""
+
+    alice: Person
+    bob: Person
+    carol: Person
+    dave: Person
+
+
+def cast(today: datetime.date) -> Cast:
+    """The cast aged as the story needs on ``today`` (Alice 36, Bob 16 — a minor for
+    the story's whole 40 days —, Carol 41, Dave 56), so the story holds on any date."""
+
+    def born(years: int, days: int) -> datetime.date:
+        return day_before(today, years=years, months=0, days=days)
+
+    return Cast(
+        _person("李华", born(36, 262), "F", "Beijing Chaoyang", "110105"),
+        _person("王小明", born(16, 176), "M", "Shanghai Xuhui", "310104"),
+        _person("陈静", born(41, 319), "F", "Shenzhen Nanshan", "440305"),
+        _person("刘强", born(56, 101), "M", "Chengdu Wuhou", "510107"),
+    )
+
+
+#: The cast on the story test's fixed first day (born 1990-03-07, 2010-06-01, 1985-01-09,
+#: 1970-08-15).
+ALICE, BOB, CAROL, DAVE = cast(START.date())
 
 
 @dataclass

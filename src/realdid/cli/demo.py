@@ -27,14 +27,13 @@ from realdid.crypto.escrow import handle_index_key
 from realdid.crypto.threshold import NotEnoughSharesError
 from realdid.errors import PermissionDeniedError, RevokedError, StatementError
 from realdid.ledger.entries import EntryType, b64url, decode_entry
-from realdid.sandbox import ALICE, BOB, CAROL, ORIGIN, Nation, build_nation
+from realdid.sandbox import ORIGIN, Cast, Clock, Nation, build_nation, cast
 from realdid.trustee.opening import check_opening, file_opening_request
 from realdid.wallet.wallet import Wallet
 
 __all__ = ["run"]
 
 T = TypeVar("T")
-TODAY = datetime.date(2026, 11, 24)
 IDENTITY_ONLY = Ask(id="identity", schema_id=IDENTITY.schema_id)
 #: The forums' and the adults-only site's registered predicate: its bound is on the ledger.
 ADULT = Ask(id="identity", schema_id=IDENTITY.schema_id, predicates=("adult",))
@@ -77,19 +76,22 @@ def run() -> None:
     term = Terminal()
     with tempfile.TemporaryDirectory(prefix="realdid-demo-") as tmp:
         root = Path(tmp)
+        clock = Clock(now=time.time())  # the story runs from today (then 40 days on)
+        people = cast(clock.today())
         nation, ms = _timed(
             lambda: build_nation(
                 lambda name: f"sqlite:///{root / name}.db",
-                [*generate(200, today=TODAY), ALICE, BOB, CAROL],
+                [*generate(200, today=clock.today()), people.alice, people.bob, people.carol],
+                clock=clock,
             )
         )
         _setup(term, nation, ms)
-        wallets = _enrollment(term, nation)
-        _forums(term, nation, wallets[ALICE.name])
-        _sector(term, nation, wallets[ALICE.name])
-        _refusals(term, nation, wallets)
+        wallets = _enrollment(term, nation, people)
+        _forums(term, nation, wallets[people.alice.name])
+        _sector(term, nation, wallets[people.alice.name], people)
+        _refusals(term, nation, wallets, people)
         _opening(term, nation)
-        _new_epoch(term, nation, wallets)
+        _new_epoch(term, nation, wallets, people)
 
 
 def _setup(term: Terminal, nation: Nation, ms: float) -> None:
@@ -115,19 +117,19 @@ def _setup(term: Terminal, nation: Nation, ms: float) -> None:
     )
 
 
-def _enrollment(term: Terminal, nation: Nation) -> dict[str, Wallet]:
+def _enrollment(term: Terminal, nation: Nation, people: Cast) -> dict[str, Wallet]:
     term.heading("1. Enrollment at the identity authority")
     wallets = {}
-    for person in (ALICE, BOB, CAROL):
+    for person in (people.alice, people.bob, people.carol):
         wallet, ms = _timed(partial(nation.enroll, person))
         wallets[person.name] = wallet
-    held = wallets[ALICE.name].held()[0]
+    held = wallets[people.alice.name].held()[0]
     term.table(
         "what the authority saw",
         [
             (
                 "citizen",
-                f"{ALICE.name}, {ALICE.resident_id} (checked against the registry "
+                f"{people.alice.name}, {people.alice.resident_id} (checked against the registry "
                 "with a one-time activation code)",
             ),
             ("holder secret", "only a hiding commitment (it signed blindly)"),
@@ -189,14 +191,14 @@ def _forums(term: Terminal, nation: Nation, alice: Wallet) -> None:
     )
 
 
-def _sector(term: Terminal, nation: Nation, alice: Wallet) -> None:
+def _sector(term: Terminal, nation: Nation, alice: Wallet, people: Cast) -> None:
     term.heading("3. Sector credentials, bound to the same holder")
     hospital, bank = nation.issuers["hospital-1"], nation.issuers["bank-1"]
     hospital.add_record(
-        ALICE.resident_id,
+        people.alice.resident_id,
         {"blood_type": "AB+", "allergies": "penicillin", "chronic_conditions": "asthma"},
     )
-    bank.add_record(ALICE.resident_id, {"credit_standing": "good", "credit_limit": 200_000})
+    bank.add_record(people.alice.resident_id, {"credit_standing": "good", "credit_limit": 200_000})
     nation.obtain(alice, "hospital-1")
     nation.obtain(alice, "bank-1")
     alice.accept(
@@ -252,12 +254,12 @@ def _sector(term: Terminal, nation: Nation, alice: Wallet) -> None:
     _saw(term, "the influencer platform", seen, [])
 
 
-def _refusals(term: Terminal, nation: Nation, wallets: dict[str, Wallet]) -> None:
+def _refusals(term: Terminal, nation: Nation, wallets: dict[str, Wallet], people: Cast) -> None:
     term.heading("4. Refusals")
     site = nation.services["adults-1"]
     request = site.request([ADULT], purpose="registration")
     try:
-        wallets[BOB.name].present(request)
+        wallets[people.bob.name].present(request)
         bob = "sent a proof (wrong)"
     except StatementError:
         bob = "his wallet cannot prove it, so it sends nothing"
@@ -268,7 +270,7 @@ def _refusals(term: Terminal, nation: Nation, wallets: dict[str, Wallet]) -> Non
         update={"credentials": (query.model_copy(update={"disclose": ("name",)}),)}
     )
     try:
-        wallets[ALICE.name].consent(greedy)
+        wallets[people.alice.name].consent(greedy)
         alice = "consented (wrong)"
     except PermissionDeniedError as exc:
         alice = f"refused: {exc}"
@@ -282,7 +284,7 @@ def _refusals(term: Terminal, nation: Nation, wallets: dict[str, Wallet]) -> Non
             adult.model_copy(update={"lte": probe.isoformat()}),)}),)}
     )  # fmt: skip
     try:
-        wallets[ALICE.name].present(narrower)
+        wallets[people.alice.name].present(narrower)
         probed = "answered (wrong)"
     except PermissionDeniedError as exc:
         probed = f"refused: {exc}"
@@ -363,12 +365,12 @@ def _opening(term: Terminal, nation: Nation) -> None:
     )
 
 
-def _new_epoch(term: Terminal, nation: Nation, wallets: dict[str, Wallet]) -> None:
+def _new_epoch(term: Terminal, nation: Nation, wallets: dict[str, Wallet], people: Cast) -> None:
     term.heading("6. A new epoch")
     nation.clock.advance(30)
     epoch = nation.authority.start_epoch()
-    nation.authority.revoke(CAROL.resident_id)
-    alice = wallets[ALICE.name]
+    nation.authority.revoke(people.carol.resident_id)
+    alice = wallets[people.alice.name]
     alice.view.refresh()
     alice.accept(
         nation.authority.renew(alice.apply(nation.authority.renewal_request(), IDENTITY.schema_id))
@@ -376,7 +378,7 @@ def _new_epoch(term: Terminal, nation: Nation, wallets: dict[str, Wallet]) -> No
     forum = nation.services["forum-a"]
     forum.view.refresh()
     again = forum.sign_in(alice.present(forum.request([ADULT], purpose="login")))
-    carol = wallets[CAROL.name]
+    carol = wallets[people.carol.name]
     carol.view.refresh()
     try:
         nation.authority.renew(carol.apply(nation.authority.renewal_request(), IDENTITY.schema_id))
@@ -384,7 +386,7 @@ def _new_epoch(term: Terminal, nation: Nation, wallets: dict[str, Wallet]) -> No
     except RevokedError:
         refused = "refused: revoked citizens are not renewed"
     nation.clock.advance(10)
-    bob = wallets[BOB.name]
+    bob = wallets[people.bob.name]
     bob.view.refresh()
     try:
         bob.present(forum.request([IDENTITY_ONLY], purpose="login"))
