@@ -39,6 +39,7 @@ authority may publish anew.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 from dataclasses import dataclass, field
@@ -159,6 +160,31 @@ class Registry:
     shares: set[tuple[int, str]] = field(default_factory=set)
     refused: list[int] = field(default_factory=list)
     state: SparseMerkleTree = field(default_factory=SparseMerkleTree)
+
+    def copy(self) -> Registry:
+        """A registry that shares no mutable container with this one, nested ones included.
+
+        A witness derives each offered checkpoint's state on a copy of the
+        registry it recorded (``docs/ledger.md`` §4, step 6): whatever the
+        copy goes through — entries applied, then the checkpoint refused or
+        the race lost — the recorded registry must not change. The values
+        left shared (institutions, bodies, predicate specs) are frozen.
+        """
+        return dataclasses.replace(
+            self,
+            institutions=dict(self.institutions),
+            schemas=dict(self.schemas),
+            issuer_keys=dict(self.issuer_keys),
+            services=dict(self.services),
+            predicates={service: dict(ever) for service, ever in self.predicates.items()},
+            retired=set(self.retired),
+            opening_requests=set(self.opening_requests),
+            blindings=dict(self.blindings),
+            requests=set(self.requests),
+            shares=set(self.shares),
+            refused=list(self.refused),
+            state=self.state.copy(),
+        )
 
     # ------------------------------------------------------------------ checks
 
@@ -418,8 +444,10 @@ class Registry:
                 self.issuer_keys[body.key_id] = (entry.author, body)
             case ServiceBody():
                 self.services[body.service] = body
-                ever = self.predicates.setdefault(body.service, {})
+                # Copy on write: a registry's copy may share this service's inner dict.
+                ever = dict(self.predicates.get(body.service, {}))
                 ever.update((p.id, p) for p in body.permissions.predicates)
+                self.predicates[body.service] = ever
             case TrusteesBody():
                 self.trustees = body
             case EpochBody():

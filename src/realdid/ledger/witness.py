@@ -42,7 +42,6 @@ its key therefore belongs in no RealDID trust policy (``docs/ledger.md`` §4).
 from __future__ import annotations
 
 import base64
-import dataclasses
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -60,7 +59,6 @@ from realdid.ledger.rfc9162 import (
     hash_leaf,
     verify_consistency,
 )
-from realdid.ledger.smt import SparseMerkleTree
 
 __all__ = [
     "ENTRY_LINE",
@@ -88,22 +86,6 @@ class WitnessRefusalError(RealDIDError):
         self.status = status
         self.stored_size = stored_size
         super().__init__(message)
-
-
-def _copy_registry(registry: Registry) -> Registry:
-    """A registry to apply new entries to, leaving the recorded one untouched.
-
-    The registry replaces the values it stores and mutates only its
-    containers, so copying each container (and the state tree) is enough.
-    """
-    twin = dataclasses.replace(registry)
-    for f in dataclasses.fields(registry):
-        value = getattr(registry, f.name)
-        if isinstance(value, SparseMerkleTree):
-            setattr(twin, f.name, value.copy())
-        elif isinstance(value, dict | set | list):
-            setattr(twin, f.name, type(value)(value))
-    return twin
 
 
 @dataclass(frozen=True)
@@ -154,7 +136,7 @@ def _derive(
         frontier = _append_leaf(frontier, i, hash_leaf(octets))
     if _frontier_root(frontier) != checkpoint.root_hash:
         raise WitnessRefusalError(422, "entries: they do not give the checkpoint's root")
-    registry = Registry() if base is None else _copy_registry(base.registry)
+    registry = Registry() if base is None else base.registry.copy()  # never the recorded one
     for i, octets in enumerate(entries, start=old_size):
         if keep_refused:
             registry.apply_committed(octets)
@@ -165,6 +147,12 @@ def _derive(
             raise WitnessRefusalError(
                 422, f"entry {i} is one the registry refuses ({exc.__class__.__name__}: {exc})"
             ) from None
+    if checkpoint.size > 0 and registry.origin != checkpoint.origin:
+        # The entries must be this log's: another deployment's (or this log's previous
+        # generation's) entries, re-signed under a new origin, are not its history.
+        raise WitnessRefusalError(
+            422, f"origin: got {checkpoint.origin!r}, the genesis entry names {registry.origin!r}"
+        )
     if checkpoint.state_root is None:
         raise WitnessRefusalError(422, "checkpoint: no realdid-state line")
     if registry.state.root != checkpoint.state_root:
