@@ -117,13 +117,13 @@ def test_a_refused_checkpoint_changes_no_field_of_the_record(case: str, keep_ref
     witness = _witness(state=state, keep_refused=keep_refused)
     witness.add_checkpoint(0, [], _signed(SETUP, N), SETUP)
     before = _snapshot(witness.state.get(ORIGIN).registry)  # type: ignore[union-attr]
+    offered, state_root = {
+        "state root mismatch": ([*SETUP, R1], os.urandom(32)),
+        "refused entry": ([*SETUP, R1, R1], None),  # R1 applies, then its replay is refused
+        "lost race": ([*SETUP, R1], None),
+    }[case]
     with pytest.raises(WitnessRefusalError) as caught:
-        if case == "state root mismatch":
-            _offer(witness, [*SETUP, R1], state=os.urandom(32))
-        elif case == "refused entry":  # R1 applies, then its replay is refused (stale prev)
-            _offer(witness, [*SETUP, R1, R1])
-        else:
-            _offer(witness, [*SETUP, R1])
+        _offer(witness, offered, state=state_root)
     assert caught.value.status == (409 if case == "lost race" else 422)
     _assert_unchanged(before, witness.state.get(ORIGIN))
     assert "senior" not in witness.state.get(ORIGIN).registry.predicates[WORLD.forum.did]  # type: ignore[union-attr]

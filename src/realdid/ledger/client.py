@@ -15,6 +15,9 @@ It keeps the last checkpoint it trusted and, on every read:
    trusted root, and every lookup with a state proof against the trusted
    checkpoint's ``realdid-state`` root.
 
+An error fetching a proof (a 503, a truncated answer) is not a failed
+proof: it propagates as it is, and no fork or rollback is claimed.
+
 Clients that gossip checkpoints (:meth:`LightClient.compare`) also catch a
 log showing them different views; with a witness quorum such a split view
 cannot even be cosigned.
@@ -27,13 +30,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from realdid.errors import DecodeError, InvalidArgumentError, RealDIDError, VerificationError
+from realdid.errors import DecodeError, InvalidArgumentError, NotFoundError, VerificationError
 from realdid.ledger.checkpoint import Checkpoint, CosignatureVerifier
 from realdid.ledger.entries import Entry, decode_entry
 from realdid.ledger.log import Lookup
 from realdid.ledger.note import Note, NoteVerifier, Signature, open_note
-from realdid.ledger.registry import state_key_of
-from realdid.ledger.rfc9162 import hash_leaf, verify_consistency, verify_inclusion
+from realdid.ledger.registry import Registry, state_key_of
+from realdid.ledger.rfc9162 import EMPTY_ROOT, hash_leaf, verify_consistency, verify_inclusion
 from realdid.ledger.smt import SmtProof, lookup_value, verify_lookup
 
 __all__ = [
@@ -186,26 +189,38 @@ class LightClient:
             return cp
         if cp.size < old.size:
             try:
-                verify_consistency(
-                    cp.size,
-                    old.size,
-                    self.source.consistency_proof(cp.size, old.size),
-                    cp.root_hash,
-                    old.root_hash,
-                )
-            except RealDIDError:
+                extends = self._extends(cp, old)
+            except NotFoundError:  # the log itself says it holds no tree of the trusted size
+                extends = False
+            if not extends:
                 # Not evidence of a fork: a log that lost entries fails here too.
-                raise LogRollbackError(cp.size, old.size) from None
+                raise LogRollbackError(cp.size, old.size)
             return old  # an old view: keep ours
         if cp.size == old.size:
             return old  # the same text (checked above)
-        try:
-            proof = self.source.consistency_proof(old.size, cp.size)
-            verify_consistency(old.size, cp.size, proof, old.root_hash, cp.root_hash)
-        except RealDIDError:
-            raise self._fork("the new checkpoint does not extend the trusted one", note) from None
+        if not self._extends(old, cp):
+            raise self._fork("the new checkpoint does not extend the trusted one", note)
         self.trusted, self.trusted_note = cp, note
         return cp
+
+    def _extends(self, first: Checkpoint, second: Checkpoint) -> bool:
+        """Whether ``second``'s tree extends ``first``'s (``first.size < second.size``).
+
+        Only a proof that fails to verify says no. Fetching it is not checking
+        it: a transport error (a 503, a lagging replica's 404, a truncated
+        answer) proves nothing either way, so it propagates unchanged and no
+        fork or rollback is claimed. Every tree extends the empty one, which
+        has no consistency proof (RFC 9162 §2.1.4: 0 < first size): from size
+        0 the answer is whether ``first`` holds the empty tree's root.
+        """
+        if first.size == 0:
+            return first.root_hash == EMPTY_ROOT
+        proof = self.source.consistency_proof(first.size, second.size)  # errors propagate
+        try:
+            verify_consistency(first.size, second.size, proof, first.root_hash, second.root_hash)
+        except VerificationError:
+            return False
+        return True
 
     def update(self) -> Checkpoint:
         return self.accept(self.source.latest_checkpoint())
@@ -239,8 +254,11 @@ class LightClient:
         """``key``'s latest entry and its log index (what a new entry's ``prev`` names)."""
         self._current()  # a client with nothing trusted yet first takes the log's latest view
         answer = self.source.lookup(key)
-        cp = self.verify_checkpoint(answer.checkpoint)
-        self.accept(answer.checkpoint)  # consistent with what we trust (older, equal or newer)
+        # accept() first: it checks the log's signature, one text per size (a second
+        # text at the trusted size is a fork, kept as evidence, quorum or not), then the
+        # quorum and the consistency with what we trust (older, equal or newer).
+        self.accept(answer.checkpoint)
+        cp, _ = self._log_signed(answer.checkpoint)
         assert self.trusted is not None
         if cp.size < self.trusted.size:  # an old state could hide a retirement we already saw
             raise VerificationError(
@@ -263,3 +281,21 @@ class LightClient:
 
     def entries(self, indexes: Sequence[int]) -> list[Entry]:
         return [self.entry(i) for i in indexes]
+
+    def replay(self) -> Registry:
+        """The registry the trusted checkpoint's entries give, each proved included,
+        checked against the checkpoint: its ``realdid-state`` root, and its origin named
+        by the genesis entry (another deployment's entries, or this log's previous
+        generation's, under this origin are not this log's history). VerificationError
+        otherwise. Entries a reader refuses keep their place (as on a chain)."""
+        cp = self._current()
+        registry = Registry()
+        for index in range(cp.size):
+            registry.apply_committed(self.entry_bytes(index))
+        if cp.size > 0 and registry.origin != cp.origin:
+            raise VerificationError(
+                f"origin: got {cp.origin!r}, the genesis entry names {registry.origin!r}"
+            )
+        if cp.state_root != registry.state.root:
+            raise VerificationError("realdid-state: not the state root the entries give")
+        return registry

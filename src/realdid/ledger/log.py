@@ -25,7 +25,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from realdid.errors import InvalidArgumentError, VerificationError
+from realdid.errors import InvalidArgumentError, NotFoundError, VerificationError
 from realdid.ledger.checkpoint import STATE_EXTENSION, Checkpoint
 from realdid.ledger.entries import decode_entry
 from realdid.ledger.note import Note, NoteSigner, sign_note
@@ -161,6 +161,11 @@ class Log:
         return inclusion_proof(self.store, index, size)
 
     def consistency_proof(self, size1: int, size2: int) -> list[bytes]:
+        """RFC 9162 §2.1.4.1; NotFoundError if the log holds fewer than ``size2`` entries
+        (a light client trusting ``size2`` then knows the log lost entries)."""
+        held = self.store.size()
+        if size2 > held:
+            raise NotFoundError(f"consistency proof: got size {size2}, the log holds {held}")
         return consistency_proof(self.store, size1, size2)
 
     def lookup(self, key: str) -> Lookup:
