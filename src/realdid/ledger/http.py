@@ -13,6 +13,10 @@ it is anything else, so each is first read as such:
    int, a list not an object), indexes in [0, 2^53), at most
    ``_MAX_PROOF`` hashes, every byte string canonical base64url;
 3. at most :data:`MAX_ANSWER_BYTES` of any answer: reading stops there.
+   Counted on the bytes as sent: the client asks for ``Accept-Encoding:
+   identity`` and refuses any other ``Content-Encoding`` before reading the
+   body, since a decoder inflates a whole network chunk before anyone can
+   count (64 KiB of gzip is about 64 MiB of zeros).
 
 So whatever a server answers ends in a :class:`~realdid.errors.DecodeError`
 or a LedgerHttpError, never KeyError, TypeError, AttributeError,
@@ -23,7 +27,7 @@ this module or later in :class:`~realdid.ledger.client.LightClient`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Final, Protocol
+from typing import Annotated, Any, Final, NoReturn, Protocol
 from urllib.parse import quote
 
 import httpx
@@ -43,6 +47,8 @@ _MAX_PROOF: Final = 128
 MAX_ANSWER_BYTES: Final = 1024 * 1024
 #: How much of a server's problem detail an error message repeats.
 _MAX_DETAIL: Final = 300
+#: Every request asks for the body as it is: the bound is on the bytes sent.
+_IDENTITY: Final = {"Accept-Encoding": "identity"}
 
 
 class LedgerHttpError(RealDIDError):
@@ -74,7 +80,7 @@ class _LookupAnswer(_Answer):
 class _Client(Protocol):
     """Any httpx-style client (httpx.Client, a test client of the ASGI app)."""
 
-    def stream(self, method: str, url: str, *, params: Any = ...) -> Any: ...
+    def stream(self, method: str, url: str, *, params: Any = ..., headers: Any = ...) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +104,14 @@ def _problem_detail(response: _Reply) -> str:
     return "".join(c if c.isprintable() else "?" for c in detail[:_MAX_DETAIL])
 
 
+def _refuse_encoding(status: int, encoding: str) -> NoReturn:
+    """A compressed answer, refused unread (an error status still says which one)."""
+    if status != 200:
+        raise LedgerHttpError(f"ledger API {status}: ")
+    shown = "".join(c if c.isprintable() else "?" for c in encoding[:40])
+    raise DecodeError(f"ledger API: got Content-Encoding {shown!r}, want identity")
+
+
 def _hashes(values: list[str], what: str) -> list[bytes]:
     return [unb64url(value, f"ledger API {what}") for value in values]
 
@@ -107,11 +121,15 @@ class HttpLogSource:
         self.client: _Client = client or httpx.Client(base_url=base_url, timeout=30)
 
     def _get(self, path: str, **params: int) -> _Reply:
-        """The answer, read up to MAX_ANSWER_BYTES (a server cannot make us hold more)."""
+        """The answer, read up to MAX_ANSWER_BYTES as sent (a server cannot make us hold
+        more): only an identity-encoded body is read, raw, so nothing is inflated."""
         try:
-            with self.client.stream("GET", path, params=params) as response:
+            with self.client.stream("GET", path, params=params, headers=_IDENTITY) as response:
+                encoding = str(response.headers.get("content-encoding", "identity"))
+                if encoding.strip().lower() != "identity":
+                    _refuse_encoding(int(response.status_code), encoding)
                 content = bytearray()
-                for chunk in response.iter_bytes():
+                for chunk in response.iter_raw():
                     content += chunk
                     if len(content) > MAX_ANSWER_BYTES:
                         break
