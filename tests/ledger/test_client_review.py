@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 from tools.ledger_world import ORIGIN
+from typer.testing import CliRunner
 
+from realdid.cli import app
+from realdid.cli import ledger as cli_ledger
 from realdid.errors import DecodeError, NotFoundError, RealDIDError, VerificationError
 from realdid.ledger.checkpoint import STATE_EXTENSION, Checkpoint
 from realdid.ledger.client import ForkDetectedError, LightClient, LogRollbackError, TrustPolicy
@@ -202,3 +205,23 @@ def test_a_client_trusting_the_empty_tree_follows_the_log() -> None:
     client.update()
     with pytest.raises(LogRollbackError):
         client.accept(liar)
+
+
+def test_ledger_verify_refuses_entries_under_another_origin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`realdid ledger verify --url` runs the client's replay: the state root alone
+    would pass here (the entries give it); the origin the genesis names does not."""
+    entries = _entries(0)
+    for origin, code in ((ORIGIN, 0), (OTHER_ORIGIN, 1)):
+        source = _TreeSource(origin, entries)
+        monkeypatch.setattr(cli_ledger, "HttpLogSource", lambda url, s=source: s)
+        result = CliRunner().invoke(
+            app,
+            ["ledger", "verify", "--url", "http://ledger.test", "--log-key", LOG.verifier.encode(),
+             "--origin", origin, "--home", str(tmp_path / origin.replace("/", "-"))],
+            env={"COLUMNS": "200"},
+        )  # fmt: skip
+        assert result.exit_code == code, result.output
+        if code:
+            assert "origin" in result.output
