@@ -7,10 +7,11 @@ import json
 
 import pytest
 import rfc8785
-from tools.ledger_world import T0, ledger_world, trustees_body
+from tools.ledger_world import T0, ledger_world, opening_request_body, trustees_body
 
 from realdid.crypto._backend import BP1, G1_IDENTITY, Scalar
 from realdid.crypto.escrow_blinding import BlindedCiphertext
+from realdid.crypto.threshold import PartialDecryption
 from realdid.errors import (
     DecodeError,
     InvalidArgumentError,
@@ -25,8 +26,9 @@ from realdid.ledger.smt import SmtProof, verify_lookup
 
 
 def _share(index: int) -> bytes:
-    """A well-formed share's bytes for trustee ``index`` (the registry reads only the index)."""
-    return index.to_bytes(2, "big") + bytes(112)
+    """A well-formed share's bytes for trustee ``index`` (the registry decodes it strictly,
+    reads the index, checks no proof)."""
+    return PartialDecryption(index, BP1, Scalar(1), Scalar(2)).to_bytes()
 
 
 def _blinded(tweak: int = 1) -> str:
@@ -101,7 +103,7 @@ def test_an_outsider_cannot_write() -> None:
         (
             "court",
             EntryType.OPENING_SHARE,
-            {"request": 0, "blinding": 0, "share": b64url(bytes(114))},
+            {"request": 0, "blinding": 0, "share": b64url(_share(1))},
         ),
         ("court", EntryType.OPENING_BLINDING, {"request": 0, "blinded": _blinded()}),
         ("hospital", EntryType.OPENING_BLINDING, {"request": 0, "blinded": _blinded()}),
@@ -112,13 +114,7 @@ def test_roles_are_enforced(who: str, kind: EntryType, body: dict[str, object] |
     if kind is EntryType.ADMIT:
         body = {"role": "issuer", "document": w.outsider.document().model_dump(mode="json")}
     if kind is EntryType.OPENING_REQUEST:
-        body = {
-            "case": "c-1",
-            "warrant_digest": b64url(bytes(32)),
-            "service": w.forum.did,
-            "statement": "",
-            "presentation": "",
-        }
+        body = opening_request_body(w, "c-1")
     assert body is not None
     _refused(r, getattr(w, who).sign(kind, body, T0), PermissionDeniedError)
 
@@ -189,7 +185,7 @@ def test_content_rules() -> None:
         w.authority.sign(EntryType.EPOCH, {"epoch": 11, "starts": "2026-12-01"}, T0),
         w.authority.sign(EntryType.RETIRE, {"state_key": "issuer-key:nope", "reason": "x"}, T0),
         w.trustees[0].sign(
-            EntryType.OPENING_SHARE, {"request": 3, "blinding": 4, "share": b64url(bytes(114))}, T0
+            EntryType.OPENING_SHARE, {"request": 3, "blinding": 4, "share": b64url(_share(1))}, T0
         ),
         w.authority.sign(EntryType.OPENING_BLINDING, {"request": 3, "blinded": _blinded()}, T0),
     ]
@@ -267,13 +263,7 @@ def test_openings_by_courts_and_trustees() -> None:
     w, r = ledger_world(), _registry()
     request = w.court.sign(
         EntryType.OPENING_REQUEST,
-        {
-            "case": "2026-CR-0042",
-            "warrant_digest": b64url(bytes(32)),
-            "service": w.forum.did,
-            "statement": b64url(b"s"),
-            "presentation": b64url(b"p"),
-        },
+        opening_request_body(w, "2026-CR-0042"),
         T0,
     )
     r.apply(request)
@@ -373,13 +363,7 @@ def test_a_replayed_or_stale_entry_cannot_roll_the_state_back() -> None:
 
 def test_events_appear_once() -> None:
     w, r = ledger_world(), _registry()
-    body = {
-        "case": "2026-CR-0042",
-        "warrant_digest": b64url(bytes(32)),
-        "service": w.forum.did,
-        "statement": b64url(b"s"),
-        "presentation": b64url(b"p"),
-    }
+    body = opening_request_body(w, "2026-CR-0042")
     request = w.court.sign(EntryType.OPENING_REQUEST, body, T0)
     r.apply(request)
     index = r.size - 1
