@@ -24,7 +24,7 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(v)
 
 
-def _unfold(text: str) -> Iterator[bytes]:
+def unfold(text: str) -> Iterator[bytes]:
     yield text.encode()
     try:
         raw = unb64url(text)
@@ -36,17 +36,18 @@ def _unfold(text: str) -> Iterator[bytes]:
     except ValueError:
         return
     for s in _strings(inner):
-        yield from _unfold(s)
+        yield from unfold(s)
 
 
-def published(entries: Iterable[Entry]) -> list[bytes]:
-    """Each entry's canonical bytes, and every string in its JSON with each base64url
-    value decoded (and any JSON inside decoded again)."""
+def published(entries: Iterable[Entry], *, raw: bool = True) -> list[bytes]:
+    """Each entry's canonical bytes (unless ``raw`` is False), and every string in its
+    JSON with each base64url value decoded (and any JSON inside decoded again)."""
     out: list[bytes] = []
     for entry in entries:
-        out.append(entry.encode())
+        if raw:
+            out.append(entry.encode())
         for text in _strings(entry.model_dump(mode="json")):
-            out.extend(_unfold(text))
+            out.extend(unfold(text))
     return out
 
 
