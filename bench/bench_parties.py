@@ -160,7 +160,7 @@ def main() -> None:
 
 BLINDING = "authority: review, blinding with its proof, append"
 SHARE = "one trustee: review, check the blinding, share, append"
-CHECK = "anyone: check every step (review, blinding, 3 shares)"
+CHECK = "anyone: check every step (ciphertext, blinding, 3 shares)"
 MAP = "authority: that check, unblind, map to the citizen"
 
 
