@@ -39,7 +39,12 @@ from realdid.credentials.schemas import IDENTITY  # noqa: E402
 from realdid.credentials.view import LedgerView  # noqa: E402
 from realdid.crypto.presentation import verify  # noqa: E402
 from realdid.sandbox import ORIGIN, Nation, build_nation  # noqa: E402
-from realdid.trustee.opening import TrusteeDesk, check_opening, file_opening_request  # noqa: E402
+from realdid.trustee.opening import (  # noqa: E402
+    OpeningFiling,
+    TrusteeDesk,
+    check_opening,
+    file_opening_request,
+)
 from realdid.wallet.wallet import Wallet  # noqa: E402
 
 TODAY = datetime.date(2026, 11, 24)
@@ -155,12 +160,12 @@ def main() -> None:
 
 BLINDING = "authority: review, blinding with its proof, append"
 SHARE = "one trustee: review, check the blinding, share, append"
-CHECK = "anyone: check every step (review, blinding, 3 shares)"
+CHECK = "anyone: check every step (ciphertext, blinding, 3 shares)"
 MAP = "authority: that check, unblind, map to the citizen"
 
 
-def _approve(desk: TrusteeDesk, index: int, blinding: int) -> int:
-    return desk.approve(desk.review(index), blinding)
+def _approve(desk: TrusteeDesk, filed: OpeningFiling, blinding: int) -> int:
+    return desk.approve(desk.review(filed.index, filed.evidence), blinding)
 
 
 def _opening(console: Console, nation: Nation) -> None:
@@ -176,12 +181,14 @@ def _opening(console: Console, nation: Nation) -> None:
         return result
 
     for account in range(1, 6):
-        index = file_opening_request(nation.court, nation.ledger, case=f"B-{account}",
-                                     warrant=b"w", service=forum.did,
+        filed = file_opening_request(nation.court, nation.ledger, view=nation.view(),
+                                     case=f"B-{account}", warrant=b"w", service=forum.did,
                                      evidence=forum.accounts.evidence(account)[0],
                                      clock=nation.clock)  # fmt: skip
-        blinding = timed(BLINDING, partial(nation.authority.blind_opening, index))
-        shares = [timed(SHARE, partial(_approve, desk, index, blinding))
+        index = filed.index
+        blind = partial(nation.authority.blind_opening, index, filed.evidence)
+        blinding = timed(BLINDING, blind)
+        shares = [timed(SHARE, partial(_approve, desk, filed, blinding))
                   for desk in nation.trustees[:3]]  # fmt: skip
         timed(CHECK, partial(check_opening, nation.view(), index, blinding, shares))
         timed(MAP, partial(nation.authority.identify_opening, index, blinding, shares))

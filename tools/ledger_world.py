@@ -10,7 +10,16 @@ from functools import cache
 
 from realdid.crypto import bbs
 from realdid.crypto.dkg import run_ceremony
-from realdid.ledger.entries import EntryType, Role, TrusteesBody, b64url
+from realdid.crypto.escrow import EscrowKey, EscrowLabel, encrypt
+from realdid.crypto.randomness import random_scalar
+from realdid.ledger.entries import (
+    EntryType,
+    Role,
+    TrusteesBody,
+    b64url,
+    decode_entry,
+    unb64url,
+)
 from realdid.ledger.identity import LedgerIdentity
 
 ORIGIN = "ledger.realdid.example/v1"
@@ -133,3 +142,22 @@ def ledger_world() -> LedgerWorld:
     return LedgerWorld(
         authority, hospital, forum, court, trustees, outsider, bbs_pk, tuple(entries)
     )
+
+
+def opening_request_body(world: LedgerWorld, case: str = "c-1") -> dict[str, object]:
+    """A well-formed opening.request body for the world's forum: a real escrow ciphertext
+    (of a random handle) sealed to the world's trustee set, labelled for the forum."""
+    index = next(i for i, e in enumerate(world.setup) if decode_entry(e).type is EntryType.TRUSTEES)
+    body = decode_entry(world.setup[index]).typed_body()
+    assert isinstance(body, TrusteesBody)
+    key = EscrowKey.decode(unb64url(body.joint_key, "joint key"))
+    label = EscrowLabel(world.forum.did.encode(), bytes(32), "account", 1)
+    ciphertext, _ = encrypt(key, random_scalar(), label)
+    return {
+        "case": case,
+        "warrant_digest": b64url(bytes(32)),
+        "service": world.forum.did,
+        "trustees": index,
+        "evidence_digest": b64url(bytes(32)),
+        "escrow": b64url(ciphertext.encode()),
+    }

@@ -21,6 +21,7 @@ from realdid.credentials.issuance import (
     IssuedCredential,
     parse,
 )
+from realdid.credentials.opening import OpeningEvidence, seal_of
 from realdid.credentials.request import CredentialQuery, PresentationRequest
 from realdid.credentials.schemas import CREDIT, IDENTITY, MEDICAL, PHONE
 from realdid.credentials.vc import PresentationDocument
@@ -31,6 +32,7 @@ from realdid.sandbox import Nation
 from realdid.trustee.opening import file_opening_request
 from realdid.wallet.wallet import Wallet
 from tests.people import new_citizen
+from tests.published import file_by_hand
 
 # ---------------------------------------------------------------------------- helpers
 
@@ -132,14 +134,19 @@ def test_the_service_the_renewal_and_the_trustees_refuse_one_too(nation: Nation)
     presentation = wallet.present(request)
     with pytest.raises(DecodeError, match="credential 0"):
         bank.sign_in(_edit_vp(presentation, not_a_vc).encode())
-    # The trustees, shown that evidence with the derived credential edited.
-    filed = file_opening_request(nation.court, nation.ledger, case="H-1", warrant=b"w",
-                                 service=bank.did,
-                                 evidence=(request.encode(),
-                                           _edit_vp(presentation, not_a_vc).encode()),
-                                 clock=nation.clock)  # fmt: skip
+    # The court, and the trustees, shown that evidence with the derived credential edited.
+    edited = OpeningEvidence(request.encode(), _edit_vp(presentation, not_a_vc).encode())
     with pytest.raises(DecodeError, match="credential 0"):
-        nation.trustees[0].review(filed)
+        file_opening_request(nation.court, nation.ledger, view=nation.view(), case="H-1",
+                             warrant=b"w", service=bank.did, evidence=edited,
+                             clock=nation.clock)  # fmt: skip
+    genuine = OpeningEvidence(request.encode(), presentation)
+    escrow = seal_of(nation.view(), genuine)[2].escrow
+    assert escrow is not None
+    filed = file_by_hand(nation, case="H-1", service=bank.did, evidence=edited,
+                         escrow=escrow.encode())  # fmt: skip
+    with pytest.raises(DecodeError, match="credential 0"):
+        nation.trustees[0].review(filed, edited)
     # The authority's renewal.
     application = wallet.apply(nation.authority.renewal_request(), IDENTITY.schema_id)
     forged = _edit_vp(application.presentation, not_a_vc)

@@ -144,6 +144,28 @@ def test_a_joint_key_is_checked_when_built() -> None:
         combine(_partials((1, 2, 3)), U, V=V, key=y, context=CONTEXT)  # type: ignore[arg-type]
 
 
+def test_a_joint_key_checks_types_and_keeps_its_own_copy() -> None:
+    shares, y = _public_shares(), _setup()[0][1].public_key
+    loose: dict[object, object] = {j: p for j, p in shares.items()}
+    bad: tuple[tuple[object, str], ...] = (
+        ({**loose, "6": G}, "share index"),  # a str index next to ints: not a TypeError
+        ({**loose, 6.0: G}, "share index"),
+        ({**loose, 1: encode_g1(shares[1])}, "Y_1"),  # bytes, not a point
+        ([(j, p) for j, p in shares.items()], "mapping"),
+    )
+    for bad_shares, match in bad:
+        with pytest.raises(InvalidArgumentError, match=match):
+            JointKey(y, K, bad_shares)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="y must be"):
+        JointKey(encode_g1(y), K, shares)  # type: ignore[arg-type]
+    mine = dict(shares)
+    key = JointKey(y, K, mine)
+    mine[1], mine[9] = G, G  # changed after the check: the key is not
+    assert dict(key.public_shares) == shares
+    with pytest.raises(TypeError):  # and nobody changes the key's own
+        key.public_shares[1] = G  # type: ignore[index]
+
+
 def test_duplicate_and_unknown_indexes_are_refused() -> None:
     (p1, p2) = _partials((1, 2))
     with pytest.raises(InvalidArgumentError, match="repeated"):

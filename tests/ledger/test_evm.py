@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from tools.compile_contract import compile_contract
-from tools.ledger_world import ORIGIN, T0, LedgerWorld, ledger_world
+from tools.ledger_world import ORIGIN, T0, LedgerWorld, ledger_world, opening_request_body
 from web3 import Web3
 
 from realdid.crypto._backend import BP1, Scalar
@@ -221,13 +221,7 @@ def test_a_writer_overtaken_between_check_and_send_rechecks_and_lands_once(
     size = first.size()
     ours = w.court.sign(
         EntryType.OPENING_REQUEST,
-        {
-            "case": "c-1",
-            "warrant_digest": b64url(bytes(32)),
-            "service": w.forum.did,
-            "statement": b64url(b"s"),
-            "presentation": b64url(b"p"),
-        },
+        opening_request_body(w, "c-1"),
         T0,
     )
     assert first.append(ours, overtaken) == size + 1
@@ -268,13 +262,7 @@ def test_a_retired_institution_loses_its_write_right_on_chain(chain: Web3, tmp_p
     court = f"did:{w.court.did}"
     request = w.court.sign(
         EntryType.OPENING_REQUEST,
-        {
-            "case": "c-2",
-            "warrant_digest": b64url(bytes(32)),
-            "service": w.forum.did,
-            "statement": b64url(b"s"),
-            "presentation": b64url(b"p"),
-        },
+        opening_request_body(w, "c-2"),
         T0,
     )
     account = store.accounts[w.court.did]

@@ -4,13 +4,16 @@ changes when a write is refused."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 import rfc8785
-from tools.ledger_world import T0, ledger_world, trustees_body
+from tools.ledger_world import T0, ledger_world, opening_request_body, trustees_body
 
 from realdid.crypto._backend import BP1, G1_IDENTITY, Scalar
+from realdid.crypto.escrow import EscrowCiphertext, EscrowKey, EscrowLabel, encrypt
 from realdid.crypto.escrow_blinding import BlindedCiphertext
+from realdid.crypto.threshold import PartialDecryption
 from realdid.errors import (
     DecodeError,
     InvalidArgumentError,
@@ -25,8 +28,9 @@ from realdid.ledger.smt import SmtProof, verify_lookup
 
 
 def _share(index: int) -> bytes:
-    """A well-formed share's bytes for trustee ``index`` (the registry reads only the index)."""
-    return index.to_bytes(2, "big") + bytes(112)
+    """A well-formed share's bytes for trustee ``index`` (the registry decodes it strictly,
+    reads the index, checks no proof)."""
+    return PartialDecryption(index, BP1, Scalar(1), Scalar(2)).to_bytes()
 
 
 def _blinded(tweak: int = 1) -> str:
@@ -101,7 +105,7 @@ def test_an_outsider_cannot_write() -> None:
         (
             "court",
             EntryType.OPENING_SHARE,
-            {"request": 0, "blinding": 0, "share": b64url(bytes(114))},
+            {"request": 0, "blinding": 0, "share": b64url(_share(1))},
         ),
         ("court", EntryType.OPENING_BLINDING, {"request": 0, "blinded": _blinded()}),
         ("hospital", EntryType.OPENING_BLINDING, {"request": 0, "blinded": _blinded()}),
@@ -112,13 +116,7 @@ def test_roles_are_enforced(who: str, kind: EntryType, body: dict[str, object] |
     if kind is EntryType.ADMIT:
         body = {"role": "issuer", "document": w.outsider.document().model_dump(mode="json")}
     if kind is EntryType.OPENING_REQUEST:
-        body = {
-            "case": "c-1",
-            "warrant_digest": b64url(bytes(32)),
-            "service": w.forum.did,
-            "statement": "",
-            "presentation": "",
-        }
+        body = opening_request_body(w, "c-1")
     assert body is not None
     _refused(r, getattr(w, who).sign(kind, body, T0), PermissionDeniedError)
 
@@ -189,7 +187,7 @@ def test_content_rules() -> None:
         w.authority.sign(EntryType.EPOCH, {"epoch": 11, "starts": "2026-12-01"}, T0),
         w.authority.sign(EntryType.RETIRE, {"state_key": "issuer-key:nope", "reason": "x"}, T0),
         w.trustees[0].sign(
-            EntryType.OPENING_SHARE, {"request": 3, "blinding": 4, "share": b64url(bytes(114))}, T0
+            EntryType.OPENING_SHARE, {"request": 3, "blinding": 4, "share": b64url(_share(1))}, T0
         ),
         w.authority.sign(EntryType.OPENING_BLINDING, {"request": 3, "blinded": _blinded()}, T0),
     ]
@@ -267,13 +265,7 @@ def test_openings_by_courts_and_trustees() -> None:
     w, r = ledger_world(), _registry()
     request = w.court.sign(
         EntryType.OPENING_REQUEST,
-        {
-            "case": "2026-CR-0042",
-            "warrant_digest": b64url(bytes(32)),
-            "service": w.forum.did,
-            "statement": b64url(b"s"),
-            "presentation": b64url(b"p"),
-        },
+        opening_request_body(w, "2026-CR-0042"),
         T0,
     )
     r.apply(request)
@@ -373,13 +365,7 @@ def test_a_replayed_or_stale_entry_cannot_roll_the_state_back() -> None:
 
 def test_events_appear_once() -> None:
     w, r = ledger_world(), _registry()
-    body = {
-        "case": "2026-CR-0042",
-        "warrant_digest": b64url(bytes(32)),
-        "service": w.forum.did,
-        "statement": b64url(b"s"),
-        "presentation": b64url(b"p"),
-    }
+    body = opening_request_body(w, "2026-CR-0042")
     request = w.court.sign(EntryType.OPENING_REQUEST, body, T0)
     r.apply(request)
     index = r.size - 1
@@ -471,3 +457,61 @@ def test_a_trustee_set_must_come_with_its_ceremony() -> None:
     ):
         _refused(r, w.authority.sign(EntryType.TRUSTEES, lie, T0, prev), InvalidArgumentError)
     r.apply(w.authority.sign(EntryType.TRUSTEES, body, T0, prev))
+
+
+def test_an_opening_request_names_a_trustee_set_and_a_well_formed_ciphertext() -> None:
+    w, r = ledger_world(), _registry()
+    body = opening_request_body(w)
+    ct = EscrowCiphertext.decode(unb64url(str(body["escrow"])))
+    other_label = EscrowLabel(w.hospital.did.encode(), bytes(32), "account", 1)
+    relabelled = b64url(replace(ct, label=other_label).encode())  # proof no longer holds
+    wrong_f = b64url(replace(ct, f=ct.f + Scalar(1)).encode())
+    sealed = decode_entry(w.setup[int(str(body["trustees"]))]).body
+    key = EscrowKey.decode(unb64url(sealed["joint_key"]))
+    for_hospital, _ = encrypt(key, Scalar(7), other_label)  # a good proof, another service
+    for change, match in (
+        ({"trustees": 0}, "no trustee set"),
+        ({"trustees": r.size + 5}, "no trustee set"),
+        ({"escrow": relabelled}, "labelled for another service"),
+        ({"escrow": b64url(for_hospital.encode())}, "labelled for another service"),
+        ({"escrow": wrong_f}, "proof fails"),
+    ):
+        with pytest.raises(InvalidArgumentError, match=match):
+            r.check(w.court.sign(EntryType.OPENING_REQUEST, {**body, **change}, T0))
+    for bad in (b64url(ct.encode()[:-1]), b64url(ct.encode() + b"\0"), "@@"):
+        with pytest.raises(DecodeError):
+            w.court.sign(EntryType.OPENING_REQUEST, {**body, "escrow": bad}, T0)
+    with pytest.raises(DecodeError):  # the evidence digest is 32 bytes
+        w.court.sign(EntryType.OPENING_REQUEST, {**body, "evidence_digest": b64url(b"x")}, T0)
+    r.apply(w.court.sign(EntryType.OPENING_REQUEST, body, T0))  # the probe is live
+
+
+def test_shares_answer_to_the_set_the_escrow_was_sealed_to() -> None:
+    """A new ceremony re-orders the trustees: a request sealed to the old set takes
+    each trustee's old index, one sealed to the new set the new index."""
+    w, r = ledger_world(), _registry()
+    old = r.apply(w.court.sign(EntryType.OPENING_REQUEST, opening_request_body(w, "old"), T0))
+    assert old.type is EntryType.OPENING_REQUEST
+    old_index = r.size - 1
+    new_set = trustees_body(tuple(reversed(w.trustees)), 2)  # trustee-3 is now 1, trustee-1 3
+    r.apply(w.authority.sign(EntryType.TRUSTEES, new_set, T0, r.latest_index("trustees")))
+    new_body = opening_request_body(w, "new")
+    key = EscrowKey.decode(unb64url(new_set.joint_key))
+    label = EscrowLabel(w.forum.did.encode(), bytes(32), "account", 1)
+    new_body.update(trustees=r.size - 1, escrow=b64url(encrypt(key, Scalar(3), label)[0].encode()))
+    r.apply(w.court.sign(EntryType.OPENING_REQUEST, new_body, T0))
+    new_index = r.size - 1
+    blindings = {}
+    for request in (old_index, new_index):
+        blind = {"request": request, "blinded": _blinded()}
+        r.apply(w.authority.sign(EntryType.OPENING_BLINDING, blind, T0))
+        blindings[request] = r.size - 1
+
+    def share(request: int, index: int) -> bytes:
+        body = {"request": request, "blinding": blindings[request], "share": b64url(_share(index))}
+        return w.trustees[0].sign(EntryType.OPENING_SHARE, body, T0)
+
+    _refused(r, share(old_index, 3), InvalidArgumentError)  # its new index, for the old set
+    r.apply(share(old_index, 1))
+    _refused(r, share(new_index, 1), InvalidArgumentError)
+    r.apply(share(new_index, 3))

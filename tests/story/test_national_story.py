@@ -64,6 +64,7 @@ from realdid.ledger.entries import (
 from realdid.sandbox import ALICE, BOB, CAROL, DAVE, Nation, build_nation
 from realdid.trustee.opening import BadShareError, check_opening, file_opening_request
 from realdid.wallet.wallet import Wallet
+from tests.published import published, shows
 
 TODAY = datetime.date(2026, 11, 24)
 
@@ -305,19 +306,21 @@ def opening(story: Story) -> None:
     n = story.nation
     forum = n.services["forum-a"]
     account = story.forum_accounts["forum-a"]
-    evidence = forum.accounts.evidence(account)[0]
-    index = file_opening_request(
+    filed = file_opening_request(
         n.court,
         n.ledger,
+        view=n.view(),
         case="2026-CR-0815",
         warrant=b"warrant text",
         service=forum.did,
-        evidence=evidence,
+        evidence=forum.accounts.evidence(account)[0],
         clock=n.clock,
     )
-    blinding = n.authority.blind_opening(index)
+    # The evidence goes to the authority and the trustees, not onto the ledger.
+    index, evidence = filed.index, filed.evidence
+    blinding = n.authority.blind_opening(index, evidence)
     t1, t2, t3, t4, t5 = n.trustees
-    shares = [t.approve(t.review(index), blinding) for t in (t1, t2)]
+    shares = [t.approve(t.review(index, evidence), blinding) for t in (t1, t2)]
     with pytest.raises(NotEnoughSharesError):  # two of five open nothing
         check_opening(n.view(), index, blinding, shares)
     with pytest.raises(NotEnoughSharesError):  # not even for the authority
@@ -328,23 +331,24 @@ def opening(story: Story) -> None:
     with pytest.raises(BadShareError) as named:  # trustee 4 cheats, and anyone can say so
         check_opening(n.view(), index, blinding, [*shares, bad_index])
     assert named.value.trustees == (t4.identity.did,)
-    shares.append(t3.approve(t3.review(index), blinding))
+    shares.append(t3.approve(t3.review(index, evidence), blinding))
     check_opening(n.view(), index, blinding, shares)  # every step was correct
     assert n.authority.identify_opening(index, blinding, shares) == ALICE
     # A second case: Alice's account at Forum B, same epoch, other trustees.
     forum_b = n.services["forum-b"]
-    evidence_b = forum_b.accounts.evidence(story.forum_accounts["forum-b"])[0]
-    index_b = file_opening_request(
+    filed_b = file_opening_request(
         n.court,
         n.ledger,
+        view=n.view(),
         case="2026-CR-0816",
         warrant=b"warrant 2",
         service=forum_b.did,
-        evidence=evidence_b,
+        evidence=forum_b.accounts.evidence(story.forum_accounts["forum-b"])[0],
         clock=n.clock,
     )
-    blinding_b = n.authority.blind_opening(index_b)
-    shares_b = [t.approve(t.review(index_b), blinding_b) for t in (t2, t4, t5)]
+    index_b = filed_b.index
+    blinding_b = n.authority.blind_opening(index_b, filed_b.evidence)
+    shares_b = [t.approve(t.review(index_b, filed_b.evidence), blinding_b) for t in (t2, t4, t5)]
     check_opening(n.view(), index_b, blinding_b, shares_b)
     assert n.authority.identify_opening(index_b, blinding_b, shares_b) == ALICE
     # The ledger shows both openings — case, service, each step's proof — and neither
@@ -365,9 +369,20 @@ def opening(story: Story) -> None:
     combined = {encode_g1(combine_opening(n.view(), *case)[1]) for case in cases}
     assert len(combined) == 2  # what anyone can combine: b·M, a different point each time
     assert alice_point not in first | second | combined
-    everything = b"".join(n.ledger.log.store.entries(0, n.ledger.log.store.size()))
-    for secret in (ALICE.name.encode(), ALICE.resident_id.encode(), b64url(alice_point).encode()):
-        assert secret not in everything
+    # Every field decoded (base64url undone, JSON inside read): no name, no resident id,
+    # no pseudonym, no handle point, no evidence.
+    public = published(entries)
+    for secret in (
+        ALICE.name.encode(),
+        ALICE.resident_id.encode(),
+        alice_point,
+        story.pseudonyms["forum-a"],
+        story.pseudonyms["forum-b"],
+        evidence.presentation,
+        filed_b.evidence.statement,
+    ):
+        assert not shows(public, secret)
+    assert shows(public, forum.did.encode())  # the decoder does look inside (a live probe)
 
 
 def renewal_and_expiry(story: Story) -> None:

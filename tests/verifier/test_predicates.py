@@ -141,10 +141,10 @@ def test_an_opening_reviews_the_bound_fixed_when_the_request_was_made(nation: Na
     try:
         for case, change in (("C-1", {**original, "predicates": []}), ("C-2", None)):
             _register(nation, "forum-b", change)
-            index = file_opening_request(nation.court, nation.ledger, case=case,
-                                         warrant=b"w", service=forum.did, evidence=evidence,
-                                         clock=nation.clock)  # fmt: skip
-            review = nation.trustees[0].review(index)
+            filed = file_opening_request(nation.court, nation.ledger, view=nation.view(),
+                                         case=case, warrant=b"w", service=forum.did,
+                                         evidence=evidence, clock=nation.clock)  # fmt: skip
+            review = nation.trustees[0].review(filed.index, filed.evidence)
             assert review.verified.statement.ranges[1].upper == datetime.date(2008, 11, 24)
         with pytest.raises(RealDIDError):  # and it may no longer ask it
             forum.request([ADULT], purpose="login")

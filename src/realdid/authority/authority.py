@@ -34,7 +34,7 @@ from realdid.authority.registry import Citizen, CitizenRegistry
 from realdid.credentials.issuance import CredentialApplication, EnrollmentRequest, IssuedCredential
 from realdid.credentials.issuing import IssuerKeyring, IssuingDesk
 from realdid.credentials.nonces import NonceStore
-from realdid.credentials.opening import combine_opening, review
+from realdid.credentials.opening import OpeningEvidence, combine_opening, review
 from realdid.credentials.request import PresentationRequest
 from realdid.credentials.schemas import BADGE, IDENTITY
 from realdid.credentials.vc import values_to_json
@@ -287,15 +287,17 @@ class Authority:
         return hmac.new(self.prf_key, b"realdid/opening-blinding/v1" + entry_hash,
                         hashlib.sha256).digest()  # fmt: skip
 
-    def blind_opening(self, request: int) -> int:
-        """Step 2 of an opening: review the court's request as the trustees will, then
-        publish the ``opening.blinding`` they decrypt; returns its log index.
+    def blind_opening(self, request: int, evidence: OpeningEvidence) -> int:
+        """Step 2 of an opening: review the court's request with the evidence the court
+        handed over, as the trustees will (its digest is the request's, its escrow
+        ciphertext the request's, its presentation verifies), then publish the
+        ``opening.blinding`` they decrypt; returns its log index.
 
         (U', V') = (b·U + s·G, b·V + s·y) with a proof of knowledge of (b, s):
         the trustees' shares of it give b·M, a uniformly random point, so the
         ledger links nothing; only this authority, holding b, recovers M.
         """
-        opening = review(self.view, request)
+        opening = review(self.view, request, evidence)
         b, s = blinding_scalars(self._blinding_seed(opening.entry_hash))
         blinded = blind(opening.ciphertext, opening.trustees.joint_key,
                         request=opening.entry_hash, b=b, s=s)  # fmt: skip

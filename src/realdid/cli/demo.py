@@ -9,6 +9,7 @@ only a lawful opening, public on the ledger, connects the two.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import tempfile
@@ -25,8 +26,8 @@ from realdid.credentials.request import Ask
 from realdid.credentials.schemas import BADGE, CREDIT, IDENTITY, MEDICAL
 from realdid.crypto.escrow import handle_index_key
 from realdid.crypto.threshold import NotEnoughSharesError
-from realdid.errors import PermissionDeniedError, RevokedError, StatementError
-from realdid.ledger.entries import EntryType, b64url, decode_entry
+from realdid.errors import DecodeError, PermissionDeniedError, RevokedError, StatementError
+from realdid.ledger.entries import Entry, EntryType, b64url, decode_entry, unb64url
 from realdid.sandbox import ORIGIN, Cast, Clock, Nation, build_nation, cast
 from realdid.trustee.opening import check_opening, file_opening_request
 from realdid.wallet.wallet import Wallet
@@ -302,38 +303,45 @@ def _refusals(term: Terminal, nation: Nation, wallets: dict[str, Wallet], people
 def _opening(term: Terminal, nation: Nation) -> None:
     term.heading("5. A lawful opening")
     forum = nation.services["forum-a"]
-    evidence = forum.accounts.evidence(1)[0]
-    index = file_opening_request(
+    filed = file_opening_request(
         nation.court,
         nation.ledger,
+        view=nation.view(),
         case="2026-CR-0815",
         warrant=b"warrant",
         service=forum.did,
-        evidence=evidence,
+        evidence=forum.accounts.evidence(1)[0],
         clock=nation.clock,
     )
-    blinding = nation.authority.blind_opening(index)
-    shares = [t.approve(t.review(index), blinding) for t in nation.trustees[:2]]
+    index, evidence = filed.index, filed.evidence  # the evidence goes off the ledger
+    blinding = nation.authority.blind_opening(index, evidence)
+    shares = [t.approve(t.review(index, evidence), blinding) for t in nation.trustees[:2]]
     try:
         check_opening(nation.view(), index, blinding, shares)
         two = "opened (wrong)"
     except NotEnoughSharesError:
         two = "refused: not enough shares"
-    shares.append(nation.trustees[2].approve(nation.trustees[2].review(index), blinding))
+    shares.append(nation.trustees[2].approve(nation.trustees[2].review(index, evidence), blinding))
     check_opening(nation.view(), index, blinding, shares)  # anyone can: every step was right
     person = nation.authority.identify_opening(index, blinding, shares)
     store = nation.ledger.log.store
     entries = [decode_entry(e) for e in store.entries(0, store.size())]
     openings = [e for e in entries if e.type is EntryType.OPENING_REQUEST]
     share_count = sum(e.type is EntryType.OPENING_SHARE for e in entries)
-    everything = b"".join(store.entries(0, store.size()))
     point = handle_index_key(nation.authority.registry.escrow_handle(person.resident_id))
-    named = (person.name, person.resident_id, b64url(point))  # handle·Q, as an entry would hold it
-    leaked = any(s.encode() in everything for s in named)
+    pseudonym = forum.accounts.get(1).pseudonym
+    public = _published(entries)  # every field, base64url undone
+    named = (person.name.encode(), person.resident_id.encode(), point, pseudonym)
+    leaked = any(secret in field for secret in named for field in public)
     term.table(
         "the opening",
         [
-            ("court", "filed case 2026-CR-0815 for a Forum A account (warrant digest only)"),
+            (
+                "court",
+                "filed case 2026-CR-0815 for a Forum A account: warrant and evidence"
+                " digests, the escrow ciphertext; the evidence went to the authority and"
+                " the trustees",
+            ),
             ("authority", "published a blinded, re-randomised copy of the escrow, with its proof"),
             (
                 "trustees",
@@ -356,13 +364,26 @@ def _opening(term: Terminal, nation: Nation) -> None:
             ("steps", f"1 blinding and {share_count} shares, each with its proof: all verify"),
             (
                 "whom it named",
-                "nowhere: no name, no resident id, not the handle point (what would link"
-                " two openings of one citizen)"
+                "nowhere: no name, no resident id, no pseudonym, not the handle point"
+                " (what would link two openings of one citizen); the evidence itself"
+                " went to the authority and the trustees, its digest to the ledger"
                 if not leaked
                 else "LEAKED (wrong)",
             ),
         ],
     )
+
+
+def _published(entries: list[Entry]) -> list[bytes]:
+    """Each entry's body strings, and those that are base64url decoded."""
+    out: list[bytes] = []
+    for entry in entries:
+        for value in entry.body.values():
+            if isinstance(value, str):
+                out.append(value.encode())
+                with contextlib.suppress(DecodeError):
+                    out.append(unb64url(value))
+    return out
 
 
 def _new_epoch(term: Terminal, nation: Nation, wallets: dict[str, Wallet], people: Cast) -> None:

@@ -214,17 +214,25 @@ class LedgerView:
         assert found is not None
         return self._trustee_set(*found)
 
-    def trustee_sets(self) -> list[Trustees]:
-        """Every trustee set so far, newest first (the ``prev`` chain, each proved): an
-        old presentation's escrow was sealed to the set in force back then."""
-        sets: list[Trustees] = []
+    def trustee_sets(self) -> list[tuple[int, Trustees]]:
+        """Every trustee set so far with its log index, newest first (the ``prev`` chain,
+        each proved): an old presentation's escrow was sealed to the set in force then."""
+        sets: list[tuple[int, Trustees]] = []
         found = self._located("trustees")
         while found is not None:
             index, entry = found
             if entry.type is EntryType.TRUSTEES:
-                sets.append(self._trustee_set(index, entry))
+                sets.append((index, self._trustee_set(index, entry)))
             found = None if entry.prev is None else (entry.prev, self.entry(entry.prev))
         return sets
+
+    def trustee_set(self, index: int) -> Trustees:
+        """The trustee set published in entry ``index`` (current or former; the one an
+        opening request names). NotFoundError if that entry is no trustee set."""
+        entry = self.entry(index)
+        if entry.type is not EntryType.TRUSTEES:
+            raise NotFoundError(f"entry {index}: not a trustee set")
+        return self._trustee_set(index, entry)
 
     def _trustee_set(self, index: int, entry: Entry) -> Trustees:
         if index in self._trustees:
@@ -290,7 +298,14 @@ class LedgerView:
         return self._range_params[epoch]
 
     def entry(self, index: int) -> Entry:
-        """Entry ``index``, proved included (e.g. an opening request)."""
+        """Entry ``index``, proved included (e.g. an opening request).
+
+        Requires an int ``index`` >= 0 (InvalidArgumentError); one past the
+        latest checkpoint is a NotFoundError, never a store's own error."""
+        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+            raise InvalidArgumentError(f"entry index: got {index!r}, want an integer >= 0")
         if index >= self._size:  # newer than the trusted checkpoint: move to the latest
             self.refresh()
+        if index >= self._size:
+            raise NotFoundError(f"entry {index}: the log has {self._size} entries")
         return self.client.entry(index)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Final
 
 from realdid.crypto._backend import (
@@ -321,7 +322,18 @@ class JointKey:
     public_shares: Mapping[int, G1] = field(repr=False)
 
     def __post_init__(self) -> None:
-        k, indexes = self.threshold, check_indexes(sorted(self.public_shares))
+        if not isinstance(self.public_key, G1):
+            raise InvalidArgumentError("joint key: y must be a G1 point")
+        if not isinstance(self.public_shares, Mapping):
+            raise InvalidArgumentError("joint key: public shares must be a mapping index -> Y_j")
+        shares = dict(self.public_shares)
+        for j, point in shares.items():
+            check_index(j, "joint key share index")
+            if not isinstance(point, G1):
+                raise InvalidArgumentError(f"joint key: Y_{j} must be a G1 point")
+        # A private read-only copy: the caller's mapping may change after this check.
+        object.__setattr__(self, "public_shares", MappingProxyType(shares))
+        k, indexes = self.threshold, check_indexes(sorted(shares))
         if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= len(indexes):
             raise InvalidArgumentError(
                 f"joint key threshold: got {k!r}, want an integer in 1..{len(indexes)}"

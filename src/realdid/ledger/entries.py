@@ -37,9 +37,10 @@ from realdid import strictjson
 from realdid.crypto.bbs import validate_pk
 from realdid.crypto.dkg import Ceremony
 from realdid.crypto.dkg_messages import DkgParameters, Transcript
-from realdid.crypto.escrow import EscrowKey
+from realdid.crypto.escrow import EscrowCiphertext, EscrowKey
 from realdid.crypto.escrow_blinding import BlindedCiphertext
 from realdid.crypto.range_proof import RangeParams
+from realdid.crypto.threshold import PartialDecryption
 from realdid.errors import DecodeError, InvalidArgumentError, RealDIDError, VerificationError
 from realdid.ledger.predicates import MAX_PREDICATES, PredicateSpec
 
@@ -366,16 +367,41 @@ class RetireBody(_Strict):
 
 
 class OpeningRequestBody(_Strict):
+    """A court's request to open one account (docs/crypto.md §11): only what the public
+    needs to check every later step, nothing that names or links anyone.
+
+    ``trustees`` is the log index of the trustee set the evidence's escrow was
+    sealed to; ``escrow`` that ciphertext (label, points and TDH2 validity
+    proof, decoded strictly on admission), an ElGamal encryption under the
+    trustees' key; ``evidence_digest`` commits to the evidence itself (the
+    service's request and the citizen's presentation), which travels to the
+    authority and the trustees off the ledger: it holds the pseudonym and the
+    disclosed values, which would link openings or name the person.
+    """
+
     case: Annotated[str, Field(min_length=1, max_length=200)]
     warrant_digest: str
     service: Did
-    statement: str  # base64url of the statement the presentation answered (public inputs)
-    presentation: str
+    trustees: Annotated[int, Field(ge=0, lt=2**53)]
+    evidence_digest: str
+    escrow: Annotated[str, Field(max_length=4096)]
 
-    @field_validator("warrant_digest")
+    @field_validator("warrant_digest", "evidence_digest")
     @classmethod
-    def _wd(cls, v: str) -> str:
-        return _bytes_field(v, 32, "warrant digest")
+    def _digest(cls, v: str) -> str:
+        return _bytes_field(v, 32, "digest")
+
+    @field_validator("escrow")
+    @classmethod
+    def _escrow(cls, v: str) -> str:
+        try:
+            EscrowCiphertext.decode(unb64url(v, "escrow ciphertext"))
+        except RealDIDError as exc:
+            raise ValueError(str(exc)) from None
+        return v
+
+    def ciphertext(self) -> EscrowCiphertext:
+        return EscrowCiphertext.decode(unb64url(self.escrow, "escrow ciphertext"))
 
 
 class OpeningBlindingBody(_Strict):
@@ -407,7 +433,14 @@ class OpeningShareBody(_Strict):
     @field_validator("share")
     @classmethod
     def _share(cls, v: str) -> str:
-        return _bytes_field(v, 114, "partial decryption")
+        try:  # strictly: D_j in G1 and not the identity, scalars below r, index >= 1
+            PartialDecryption.from_bytes(unb64url(v, "partial decryption"))
+        except RealDIDError as exc:
+            raise ValueError(str(exc)) from None
+        return v
+
+    def partial(self) -> PartialDecryption:
+        return PartialDecryption.from_bytes(unb64url(self.share, "partial decryption"))
 
 
 BODIES: Final[dict[EntryType, type[_Strict]]] = {

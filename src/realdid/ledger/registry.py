@@ -15,10 +15,13 @@ refused entry changes nothing.
     service.registration   the authority: permissions are granted, not claimed
     trustees, epoch        the authority
     retire                 the authority (anything), an owner (its own keys and DID)
-    opening.request        a court, for a registered service
+    opening.request        a court, for a registered service, naming a trustee set on
+                           the ledger and a well-formed escrow ciphertext sealed to it
+                           and labelled for that service
     opening.blinding       the authority, once per recorded request
-    opening.share          a trustee of the current set, for a recorded request and
-                           the blinding of that request
+    opening.share          a member of the set the request's escrow was sealed to
+                           (current or former), under its own index there, for a
+                           recorded request and the blinding of that request
 
 A service registration's predicates are checked against the schemas on the
 ledger (:meth:`Registry._check_predicates`), and a predicate id keeps its
@@ -45,7 +48,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from realdid.crypto.dkg import verify_transcript
-from realdid.crypto.escrow import EscrowKey
+from realdid.crypto.escrow import EscrowKey, check_ciphertext
 from realdid.errors import (
     InvalidArgumentError,
     PermissionDeniedError,
@@ -154,7 +157,10 @@ class Registry:
     trustees: TrusteesBody | None = None
     epoch: EpochBody | None = None
     retired: set[str] = field(default_factory=set)
-    opening_requests: set[int] = field(default_factory=set)
+    #: Every trustee set ever published, by log index (an opening names the one it
+    #: was sealed to, which may since have been replaced).
+    trustee_sets: dict[int, TrusteesBody] = field(default_factory=dict)
+    opening_requests: dict[int, int] = field(default_factory=dict)  # request -> trustee set
     blindings: dict[int, int] = field(default_factory=dict)  # request index -> its blinding
     requests: set[bytes] = field(default_factory=set)  # digests of what was signed
     shares: set[tuple[int, str]] = field(default_factory=set)
@@ -319,8 +325,7 @@ class Registry:
                 self._check_retire(body, who)
             case OpeningRequestBody():
                 self._require(who, Role.COURT)
-                if body.service not in self.services:
-                    raise InvalidArgumentError("opening.request: no such registered service")
+                self._check_opening_request(body)
             case OpeningBlindingBody():
                 self._require(who, Role.AUTHORITY)
                 if body.request not in self.opening_requests:
@@ -329,10 +334,16 @@ class Registry:
                     raise InvalidArgumentError("opening.blinding: that request is already blinded")
             case OpeningShareBody():
                 self._require(who, Role.TRUSTEE)
-                if self.trustees is None or who.did not in {m.did for m in self.trustees.members}:
-                    raise PermissionDeniedError("opening.share: not in the current trustee set")
                 if body.request not in self.opening_requests:
                     raise InvalidArgumentError("opening.share: no such opening request")
+                # The set the escrow was sealed to, not the current one: a later ceremony
+                # may re-assign indexes, and the share is checked against that set's Y_j.
+                sealed = self.trustee_sets[self.opening_requests[body.request]]
+                members = {m.did: m.index for m in sealed.members}
+                if who.did not in members:
+                    raise PermissionDeniedError(
+                        "opening.share: not in the trustee set the evidence was sealed to"
+                    )
                 if self.blindings.get(body.request) != body.blinding:
                     raise InvalidArgumentError(
                         f"opening.share: entry {body.blinding} is not the blinding of request"
@@ -340,9 +351,33 @@ class Registry:
                     )
                 if (body.request, who.did) in self.shares:
                     raise InvalidArgumentError("opening.share: this trustee already answered")
-                index = next(m.index for m in self.trustees.members if m.did == who.did)
-                if int.from_bytes(unb64url(body.share, "share")[:2], "big") != index:
-                    raise InvalidArgumentError("opening.share: the share names another trustee")
+                got, want = body.partial().index, members[who.did]
+                if got != want:
+                    raise InvalidArgumentError(
+                        f"opening.share: got index {got}, want {want} (this trustee's index"
+                        " in the sealed set)"
+                    )
+
+    def _check_opening_request(self, body: OpeningRequestBody) -> None:
+        """The service is registered; ``trustees`` is a trustee set on the ledger; the
+        escrow ciphertext's TDH2 proof holds under that set's key and its label names
+        the service (so shares can be checked against the set, docs/crypto.md §11)."""
+        if body.service not in self.services:
+            raise InvalidArgumentError("opening.request: no such registered service")
+        sealed = self.trustee_sets.get(body.trustees)
+        if sealed is None:
+            raise InvalidArgumentError(f"opening.request: entry {body.trustees} is no trustee set")
+        ciphertext = body.ciphertext()
+        if ciphertext.label.context_id != body.service.encode():
+            raise InvalidArgumentError(
+                "opening.request: the escrow is labelled for another service"
+            )
+        try:
+            check_ciphertext(ciphertext, EscrowKey.decode(unb64url(sealed.joint_key, "joint key")))
+        except VerificationError:
+            raise InvalidArgumentError(
+                "opening.request: the escrow ciphertext's proof fails under that trustee set"
+            ) from None
 
     def _check_service(self, body: ServiceBody) -> None:
         member = self.institutions.get(body.service)
@@ -450,12 +485,13 @@ class Registry:
                 self.predicates[body.service] = ever
             case TrusteesBody():
                 self.trustees = body
+                self.trustee_sets[index] = body
             case EpochBody():
                 self.epoch = body
             case RetireBody():
                 self.retired.add(body.state_key)
             case OpeningRequestBody():
-                self.opening_requests.add(index)
+                self.opening_requests[index] = body.trustees
                 self.requests.add(_signed_digest(entry))
             case OpeningBlindingBody():
                 self.blindings[body.request] = index
