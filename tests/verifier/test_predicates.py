@@ -19,10 +19,11 @@ from realdid.errors import (
     InvalidArgumentError,
     PermissionDeniedError,
     RealDIDError,
+    ReplayError,
     StatementError,
 )
 from realdid.ledger.entries import EntryType, b64url
-from realdid.ledger.predicates import DayBound, PredicateSpec
+from realdid.ledger.predicates import DayBound, PredicateSpec, fixed_bounds
 from realdid.sandbox import SERVICES, Clock, Nation, build_nation
 from realdid.trustee.opening import file_opening_request
 from tests.people import new_citizen
@@ -96,6 +97,45 @@ def test_the_verifier_checks_the_bound_it_recomputes_not_the_requests(
         forum.sign_in(document)
     assert dump(forum.accounts.engine) == before
     assert forum.nonces.pending(forged.nonce, int(nation.clock())) == forged
+
+
+def test_the_verifier_checks_an_answer_only_on_the_day_its_request_was_made_for(
+    nation: Nation,
+) -> None:
+    """The bounds an answer is checked against are the stored request's day's; a request
+    stored for another day (crafted by a front end, or made before midnight) is not
+    answered, even by a wallet that does not check the day, and its nonce stays unused."""
+    wallet = nation.enroll(new_citizen(nation))
+    forum = nation.services["forum-b"]
+    honest = forum.request([ADULT], purpose="registration")
+    view = nation.view()
+    spec = view.predicates(forum.did)["adult"]
+    now = int(nation.clock())
+    tomorrow = nation.clock.today() + datetime.timedelta(days=1)
+    gte, lte = fixed_bounds(spec, tomorrow)
+    (query,) = honest.credentials
+    crafted = honest.model_copy(update={
+        "nonce": b64url(b"\x09" * 16),
+        "valid_on": tomorrow.isoformat(),
+        "expires_at": now + 3 * 86400,
+        "credentials": (query.model_copy(update={
+            "predicates": (Predicate(id="adult", attribute="birth_date", gte=gte, lte=lte),)
+        }),),
+    })  # fmt: skip
+    forum.nonces.remember(crafted)
+    document, proved = answer(crafted, wallet.held(), view)  # a wallet without the check
+    assert proved.statement.ranges[1].upper == datetime.date.fromisoformat(str(lte))
+    before = dump(forum.accounts.engine)
+    with pytest.raises(ReplayError, match=f"made for {tomorrow.isoformat()}, answered on"):
+        forum.sign_in(document)
+    assert dump(forum.accounts.engine) == before
+    assert forum.nonces.pending(crafted.nonce, now + 86400) == crafted  # unused
+    # The day's own request is checked against the bounds stored with it.
+    signed = forum.sign_in(wallet.present(honest))
+    assert signed.presentation.request == honest
+    assert signed.presentation.statement.ranges[1].upper == datetime.date.fromisoformat(
+        str(fixed_bounds(spec, nation.clock.today())[1])
+    )
 
 
 def test_the_age_bound_around_29_february_end_to_end(tmp_path: Path) -> None:
