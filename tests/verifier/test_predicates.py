@@ -197,27 +197,27 @@ def test_an_integer_interval_with_constant_bounds_end_to_end(nation: Nation) -> 
     original = copy.deepcopy(SERVICES["adults-1"][1])
     first = {"id": "first-enrollment", "schema_id": IDENTITY.schema_id, "attribute": "enrollment",
              "relation": "between", "bound": {"kind": "constant", "value": 1},
-             "upper": {"kind": "constant", "value": 1},
-             "text": {"en": "Your first enrollment", "zh-CN": "这是您的首次登记"}}  # fmt: skip
+             "upper": {"kind": "constant", "value": 2},
+             "text": {"en": "Enrolled once or twice", "zh-CN": "您登记过一次或两次"}}  # fmt: skip
     _register(nation, "adults-1", {**original, "predicates": [*original["predicates"], first]})
     try:
         wallet = nation.enroll(new_citizen(nation))
         ask = dataclasses.replace(ADULT, predicates=("adult", "first-enrollment"))
         request = site.request([ask], purpose="registration")
         assert request.credentials[0].predicates[1] == Predicate(
-            id="first-enrollment", attribute="enrollment", gte=1, lte=1
+            id="first-enrollment", attribute="enrollment", gte=1, lte=2
         )
         assert (
-            "  prove 这是您的首次登记 (1 ≤ enrollment ≤ 1)"
+            "  prove 您登记过一次或两次 (1 ≤ enrollment ≤ 2)"
             in wallet.consent(request, language="zh-CN").lines()
         )
-        with pytest.raises(PermissionDeniedError, match="fixes 1 <= enrollment <= 1"):
-            wallet.present(_with_upper(request, 2))
+        with pytest.raises(PermissionDeniedError, match="fixes 1 <= enrollment <= 2"):
+            wallet.present(_with_upper(request, 3))
         signed = site.sign_in(wallet.present(request))
         ranges = signed.presentation.statement.ranges
         assert [(r.ref.attribute, r.lower, r.upper) for r in ranges[1:]] == [
             ("birth_date", None, datetime.date(2008, 11, 24)),
-            ("enrollment", 1, 1),
+            ("enrollment", 1, 2),
         ]
     finally:
         _register(nation, "adults-1", original)
