@@ -19,10 +19,11 @@ from realdid.errors import (
     InvalidArgumentError,
     PermissionDeniedError,
     RealDIDError,
+    ReplayError,
     StatementError,
 )
 from realdid.ledger.entries import EntryType, b64url
-from realdid.ledger.predicates import DayBound, PredicateSpec
+from realdid.ledger.predicates import DayBound, PredicateSpec, fixed_bounds
 from realdid.sandbox import SERVICES, Clock, Nation, build_nation
 from realdid.trustee.opening import file_opening_request
 from tests.people import new_citizen
@@ -98,6 +99,45 @@ def test_the_verifier_checks_the_bound_it_recomputes_not_the_requests(
     assert forum.nonces.pending(forged.nonce, int(nation.clock())) == forged
 
 
+def test_the_verifier_checks_an_answer_only_on_the_day_its_request_was_made_for(
+    nation: Nation,
+) -> None:
+    """The bounds an answer is checked against are the stored request's day's; a request
+    stored for another day (crafted by a front end, or made before midnight) is not
+    answered, even by a wallet that does not check the day, and its nonce stays unused."""
+    wallet = nation.enroll(new_citizen(nation))
+    forum = nation.services["forum-b"]
+    honest = forum.request([ADULT], purpose="registration")
+    view = nation.view()
+    spec = view.predicates(forum.did)["adult"]
+    now = int(nation.clock())
+    tomorrow = nation.clock.today() + datetime.timedelta(days=1)
+    gte, lte = fixed_bounds(spec, tomorrow)
+    (query,) = honest.credentials
+    crafted = honest.model_copy(update={
+        "nonce": b64url(b"\x09" * 16),
+        "valid_on": tomorrow.isoformat(),
+        "expires_at": now + 3 * 86400,
+        "credentials": (query.model_copy(update={
+            "predicates": (Predicate(id="adult", attribute="birth_date", gte=gte, lte=lte),)
+        }),),
+    })  # fmt: skip
+    forum.nonces.remember(crafted)
+    document, proved = answer(crafted, wallet.held(), view)  # a wallet without the check
+    assert proved.statement.ranges[1].upper == datetime.date.fromisoformat(str(lte))
+    before = dump(forum.accounts.engine)
+    with pytest.raises(ReplayError, match=f"made for {tomorrow.isoformat()}, answered on"):
+        forum.sign_in(document)
+    assert dump(forum.accounts.engine) == before
+    assert forum.nonces.pending(crafted.nonce, now + 86400) == crafted  # unused
+    # The day's own request is checked against the bounds stored with it.
+    signed = forum.sign_in(wallet.present(honest))
+    assert signed.presentation.request == honest
+    assert signed.presentation.statement.ranges[1].upper == datetime.date.fromisoformat(
+        str(fixed_bounds(spec, nation.clock.today())[1])
+    )
+
+
 def test_the_age_bound_around_29_february_end_to_end(tmp_path: Path) -> None:
     """Born 29 February 2008: not 18 on 28 February 2026, 18 on 1 March (docs/ledger.md)."""
     leapling = _person("闰日", datetime.date(2008, 2, 29), 229)
@@ -157,27 +197,27 @@ def test_an_integer_interval_with_constant_bounds_end_to_end(nation: Nation) -> 
     original = copy.deepcopy(SERVICES["adults-1"][1])
     first = {"id": "first-enrollment", "schema_id": IDENTITY.schema_id, "attribute": "enrollment",
              "relation": "between", "bound": {"kind": "constant", "value": 1},
-             "upper": {"kind": "constant", "value": 1},
-             "text": {"en": "Your first enrollment", "zh-CN": "这是您的首次登记"}}  # fmt: skip
+             "upper": {"kind": "constant", "value": 2},
+             "text": {"en": "Enrolled once or twice", "zh-CN": "您登记过一次或两次"}}  # fmt: skip
     _register(nation, "adults-1", {**original, "predicates": [*original["predicates"], first]})
     try:
         wallet = nation.enroll(new_citizen(nation))
         ask = dataclasses.replace(ADULT, predicates=("adult", "first-enrollment"))
         request = site.request([ask], purpose="registration")
         assert request.credentials[0].predicates[1] == Predicate(
-            id="first-enrollment", attribute="enrollment", gte=1, lte=1
+            id="first-enrollment", attribute="enrollment", gte=1, lte=2
         )
         assert (
-            "  prove 这是您的首次登记 (1 ≤ enrollment ≤ 1)"
+            "  prove 您登记过一次或两次 (1 ≤ enrollment ≤ 2)"
             in wallet.consent(request, language="zh-CN").lines()
         )
-        with pytest.raises(PermissionDeniedError, match="fixes 1 <= enrollment <= 1"):
-            wallet.present(_with_upper(request, 2))
+        with pytest.raises(PermissionDeniedError, match="fixes 1 <= enrollment <= 2"):
+            wallet.present(_with_upper(request, 3))
         signed = site.sign_in(wallet.present(request))
         ranges = signed.presentation.statement.ranges
         assert [(r.ref.attribute, r.lower, r.upper) for r in ranges[1:]] == [
             ("birth_date", None, datetime.date(2008, 11, 24)),
-            ("enrollment", 1, 1),
+            ("enrollment", 1, 2),
         ]
     finally:
         _register(nation, "adults-1", original)

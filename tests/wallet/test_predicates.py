@@ -5,15 +5,17 @@ sent; the consent screen speaks in the registration's words."""
 from __future__ import annotations
 
 import copy
+import datetime
 from typing import Any
 
 import pytest
 
-from realdid.authority.population import Person
+from realdid.authority.population import Person, resident_id
 from realdid.credentials.request import Ask, CredentialQuery, Predicate, PresentationRequest
 from realdid.credentials.schemas import IDENTITY
-from realdid.errors import InvalidArgumentError, PermissionDeniedError
+from realdid.errors import InvalidArgumentError, PermissionDeniedError, StatementError
 from realdid.ledger.entries import EntryType
+from realdid.ledger.predicates import day_before, fixed_bounds
 from realdid.sandbox import SERVICES, Nation
 from realdid.wallet.wallet import Wallet
 from tests.people import new_citizen
@@ -69,6 +71,70 @@ def test_another_bound_or_an_unregistered_predicate_is_refused_and_nothing_is_se
     assert forum.nonces.pending(honest.nonce, int(nation.clock())) == honest
     assert forum.accounts.count() == 0
     forum.sign_in(wallet.present(honest))  # the bound the ledger fixes is answered
+
+
+def _on_day(
+    nation: Nation, request: PresentationRequest, day: datetime.date
+) -> PresentationRequest:
+    """``request`` as its service could write it for another ``day``: the same nonce, each
+    bound exactly what the registration fixes for that day (so only the day is wrong)."""
+    registered = nation.view().predicates(request.service)
+    queries = []
+    for query in request.credentials:
+        moved = []
+        for predicate in query.predicates:
+            gte, lte = fixed_bounds(registered[predicate.id], day)
+            moved.append(predicate.model_copy(update={"gte": gte, "lte": lte}))
+        queries.append(query.model_copy(update={"predicates": tuple(moved)}))
+    return request.model_copy(update={"valid_on": day.isoformat(), "credentials": tuple(queries)})
+
+
+def test_a_request_about_another_day_than_today_is_refused_and_nothing_is_sent(
+    nation: Nation, person: Person
+) -> None:
+    """The day fixes the bounds: with valid_on tomorrow, "adult" would admit someone 18
+    only tomorrow, and yesterday's validity an expired credential. A wallet answers
+    only about its own today, whatever else in the request is right for the day."""
+    wallet = nation.enroll(person)
+    forum = nation.services["forum-a"]
+    honest = forum.request([ADULT], purpose="registration")
+    accounts = forum.accounts.count()
+    today = nation.clock.today()
+    assert honest.valid_on == today.isoformat()
+    for shift in (-1, 1):
+        day = today + datetime.timedelta(days=shift)
+        shifted = _on_day(nation, honest, day)
+        assert (
+            shifted.credentials[0].predicates[0].lte
+            == day_before(day, years=18, months=0, days=0).isoformat()
+        )  # what the registration fixes for that day
+        for ask in (wallet.consent, wallet.present):
+            with pytest.raises(
+                PermissionDeniedError,
+                match=f"asks about {day.isoformat()}, want today \\({today.isoformat()}\\)",
+            ):
+                ask(shifted)
+    assert wallet.accounts == {}  # nothing sent, no account recorded
+    assert forum.nonces.pending(honest.nonce, int(nation.clock())) == honest
+    assert forum.accounts.count() == accounts
+    assert forum.sign_in(wallet.present(honest)).created  # today's request is answered
+
+
+def test_a_minor_is_not_an_adult_on_tomorrows_bound(nation: Nation) -> None:
+    """18 tomorrow: today's request fails the proof; tomorrow's is not even attempted."""
+    tomorrow = nation.clock.today() + datetime.timedelta(days=1)
+    born = day_before(tomorrow, years=18, months=0, days=0)
+    minor = Person(resident_id("320102", born, 777), "明天成年", born, "M", "Nanjing")
+    nation.authority.registry.add([minor])
+    wallet = nation.enroll(minor)
+    site = nation.services["adults-1"]
+    honest = site.request([ADULT], purpose="registration")
+    with pytest.raises(StatementError):
+        wallet.present(honest)
+    with pytest.raises(PermissionDeniedError, match="asks about"):
+        wallet.present(_on_day(nation, honest, tomorrow))
+    assert wallet.accounts == {}
+    assert site.nonces.pending(honest.nonce, int(nation.clock())) == honest
 
 
 def _register(nation: Nation, key: str, permissions: dict[str, Any]) -> None:

@@ -37,9 +37,12 @@ class _Strict(BaseModel):
 
 
 class EnrollmentRequest(_Strict):
-    resident_id: Annotated[str, Field(pattern=r"^[0-9]{17}[0-9X]$")]
-    name: Annotated[str, Field(min_length=1, max_length=100)]
-    activation_code: Annotated[str, Field(min_length=1, max_length=64)]
+    """The activation code (a one-time secret) and the person's resident id and name
+    never appear in a repr (logs, tracebacks with locals)."""
+
+    resident_id: Annotated[str, Field(pattern=r"^[0-9]{17}[0-9X]$", repr=False)]
+    name: Annotated[str, Field(min_length=1, max_length=100, repr=False)]
+    activation_code: Annotated[str, Field(min_length=1, max_length=64, repr=False)]
     commitment: Annotated[str, Field(pattern=_B64URL, max_length=1000)]
 
 
@@ -52,14 +55,19 @@ class CredentialApplication(_Strict):
 
 
 class IssuedCredential(_Strict):
+    """A signed credential on its way to the wallet. Its personal values, signature and
+    nym entropy never appear in a repr."""
+
     schema_id: Annotated[str, Field(max_length=128)]
     issuer: Annotated[str, Field(pattern=DID_PATTERN)]
     key_id: Annotated[str, Field(max_length=200)]
     epoch: Annotated[int, Field(ge=0, lt=2**32)]
     issued_on: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
-    values: dict[str, str | int]
-    signature: Annotated[str, Field(pattern=_B64URL, max_length=200)]
-    nym_entropy: Annotated[str, Field(pattern=_B64URL, max_length=64)] | None = None
+    values: dict[str, str | int] = Field(repr=False)
+    signature: Annotated[str, Field(pattern=_B64URL, max_length=200, repr=False)]
+    nym_entropy: Annotated[str, Field(pattern=_B64URL, max_length=64)] | None = Field(
+        default=None, repr=False
+    )
     commitment: Annotated[str, Field(pattern=_B64URL, min_length=64, max_length=64)]
 
     @field_validator("issued_on")

@@ -3,11 +3,17 @@
 A service (or an issuer, or the authority at renewal) stores each request it
 sends; an answer is accepted only for a stored, unexpired, unused nonce, and
 the nonce is marked used in the same transaction that reads it, so a replayed
-presentation fails even when two copies arrive at once. :meth:`NonceStore.purge`
-drops expired requests (a service runs it from its housekeeping).
+presentation fails even when two copies arrive at once. A stored request is
+answered only on its own day (``valid_on``, UTC), as wallets answer only about
+their today: an answer is checked against the bounds the registration fixes
+for that stored day, which is then the verifier's today too
+(docs/parties.md §2). :meth:`NonceStore.purge` drops expired requests (a
+service runs it from its housekeeping).
 """
 
 from __future__ import annotations
+
+import datetime
 
 from sqlalchemy import (
     Boolean,
@@ -60,8 +66,9 @@ class NonceStore:
 
     def pending(self, nonce: str, now: int) -> PresentationRequest:
         """The stored request for ``nonce`` if it may still be answered (ReplayError if
-        used or expired, NotFoundError if this party never issued it). Changes nothing:
-        a malformed answer must not burn the nonce."""
+        used, expired or made for another day than ``now``'s, NotFoundError if this
+        party never issued it). Changes nothing: a malformed answer must not burn the
+        nonce."""
         with db.read(self.engine) as conn:
             row = conn.execute(
                 select(_requests.c.request, _requests.c.expires_at, _requests.c.used).where(
@@ -74,7 +81,15 @@ class NonceStore:
             raise ReplayError("request: this nonce was already answered")
         if row.expires_at < now:
             raise ReplayError("request: expired")
-        return PresentationRequest.parse(bytes(row.request))
+        request = PresentationRequest.parse(bytes(row.request))
+        today = datetime.datetime.fromtimestamp(now, datetime.UTC).date()
+        if request.day() != today:
+            # The stored day fixes the bounds the answer is checked against; it is
+            # answered on that day only, as the wallet answers only about its today.
+            raise ReplayError(
+                f"request: made for {request.valid_on}, answered on {today.isoformat()}"
+            )
+        return request
 
     def consume(self, nonce: str, now: int) -> None:
         """Mark ``nonce`` used, atomically: of two valid answers racing, one wins and the

@@ -38,6 +38,27 @@ years (on 28 February the bound is the 28th, and the 29th is after it) and on
 29 February in leap years. Step 2 is the month-end rule of German civil law
 (BGB §188(3)); a rule counting from the day after the birthday adds D = 1.
 
+Exactness (:func:`check_exact`). The range proof proves each end as a
+difference in [0, u^ℓ) (CCS08, u = 256, ℓ = 2: :data:`RANGE_CAP` = 65 536), so
+``credit_limit >= 100000`` would also prove ``credit_limit < 165536``, which the
+predicate does not say, and a citizen with a larger limit could not prove a
+true predicate (the refusal itself would tell the service). The registry
+therefore admits only shapes the proof answers exactly as they read:
+
+* a constant bound only in a ``between`` with both ends constant, and
+  ``1 <= upper - bound < RANGE_CAP`` (in days for dates): then both
+  differences lie in [0, RANGE_CAP) exactly when the predicate holds, for any
+  value (so an integer attribute has only this shape);
+* a relative bound (dates) spanning fewer than RANGE_CAP days on every day
+  (:func:`max_span`), under the assumption that a date attribute lies within
+  :data:`PLAUSIBLE_YEARS` = 150 years before the request's day (a birth date,
+  an issue date): the lower end's difference is at most its span, the upper
+  end's at most 150 years (54 903 days), both below the cap;
+* the ends of a relative ``between`` with the same ``years`` and ``months``,
+  ``days`` larger on the lower end: its width is then ``days`` apart on every
+  day (with months apart it moves with the calendar — empty on some days, a
+  single day on others), and at least one day, so it never pins one date.
+
 The semantic part of a predicate (everything but ``text``) is fixed for ever
 for its service and id: the registry refuses a re-registration that changes
 it, so an old presentation is reviewed against the bound it was made for.
@@ -56,11 +77,15 @@ from realdid.errors import InvalidArgumentError
 __all__ = [
     "LANGUAGES",
     "MAX_PREDICATES",
+    "PLAUSIBLE_YEARS",
+    "RANGE_CAP",
     "ConstantBound",
     "DayBound",
     "PredicateSpec",
+    "check_exact",
     "day_before",
     "fixed_bounds",
+    "max_span",
 ]
 
 #: The languages every consent text is written in (the citizens read Chinese).
@@ -68,6 +93,12 @@ LANGUAGES: Final = ("en", "zh-CN")
 MAX_PREDICATES: Final = 16
 _NAME = r"^[A-Za-z0-9._:/#-]{1,128}$"
 _SAFE: Final = 2**53 - 1  # RFC 8785 / I-JSON integers
+#: Each end of a range is proved as a difference in [0, RANGE_CAP): u^ℓ of the CCS08
+#: digit signatures every epoch carries (u = 256, ℓ = 2; the registry refuses fewer).
+RANGE_CAP: Final = 256**2
+#: The assumption behind relative bounds: a date attribute lies within this many years
+#: before the request's day (docs/ledger.md §1).
+PLAUSIBLE_YEARS: Final = 150
 
 
 class _Strict(BaseModel):
@@ -189,3 +220,68 @@ def fixed_bounds(
         return None, _value(spec.bound, day)
     assert spec.upper is not None  # checked on decoding
     return _value(spec.bound, day), _value(spec.upper, day)
+
+
+def max_span(bound: DayBound) -> int:
+    """More days than ``day - day_before(day, ...)`` on any day: 366·Y + 31·M + 3 + D.
+
+    Going back 12·Y + M months keeping the day of the month crosses Y·12 + M
+    months, any twelve consecutive ones 365 or 366 days, any one at most 31;
+    the month-end clamp (step 2) goes back at most 3 days more (31st → 28th).
+    """
+    return 366 * bound.years + 31 * bound.months + 3 + bound.days
+
+
+def _width(spec: PredicateSpec) -> int:
+    """upper − bound of a ``between``: integers, or days between dates (constant ends);
+    the ``days`` apart of relative ends with equal years and months."""
+    low, high = spec.bound, spec.upper
+    if isinstance(low, ConstantBound) and isinstance(high, ConstantBound):
+        if isinstance(low.value, int) and isinstance(high.value, int):
+            return high.value - low.value
+        start = datetime.date.fromisoformat(str(low.value))
+        return (datetime.date.fromisoformat(str(high.value)) - start).days
+    assert isinstance(low, DayBound)  # both ends relative: checked on decoding
+    assert isinstance(high, DayBound)
+    return low.days - high.days
+
+
+def check_exact(spec: PredicateSpec) -> None:
+    """Refuse (InvalidArgumentError, saying why) a predicate the range proof would not
+    answer exactly as it reads: the module docstring's three rules. Requires the bounds
+    to be of the attribute's kind (the registry checks that first)."""
+    cap = RANGE_CAP
+    if isinstance(spec.bound, ConstantBound) and spec.relation != "between":
+        value, sign = spec.bound.value, 1 if spec.relation == "gte" else -1
+        far = value + sign * cap if isinstance(value, int) else f"{value} {sign * cap:+} days"
+        raise InvalidArgumentError(
+            f"a one-sided constant bound: the range proof would also prove {spec.attribute}"
+            f" {'<' if sign > 0 else '>'} {far}, which the predicate does not state (and"
+            f" fail for a value beyond it); want a between with constant ends less than"
+            f" {cap} apart"
+        )
+    for end in (spec.bound, spec.upper):
+        if isinstance(end, DayBound) and max_span(end) >= cap:
+            raise InvalidArgumentError(
+                f"a relative bound spanning up to {max_span(end)} days: want fewer than {cap}"
+                f" (dates within {PLAUSIBLE_YEARS} years before the day stay provable)"
+            )
+    if spec.relation != "between":
+        return
+    low, high = spec.bound, spec.upper
+    if (
+        isinstance(low, DayBound)
+        and isinstance(high, DayBound)
+        and (low.years, low.months) != (high.years, high.months)
+    ):
+        raise InvalidArgumentError(
+            "relative ends with other years or months: the interval's width would move"
+            " with the calendar (empty on some days, one day on others); want the same"
+            " years and months, the ends differing in days only"
+        )
+    width = _width(spec)
+    if not 1 <= width < cap:
+        raise InvalidArgumentError(
+            f"the interval's ends are {width} apart: want at least 1 (an empty interval asks"
+            f" nothing, a single value pins it) and below {cap} (the range proof's cap)"
+        )

@@ -24,8 +24,10 @@ refused entry changes nothing.
                            recorded request and the blinding of that request
 
 A service registration's predicates are checked against the schemas on the
-ledger (:meth:`Registry._check_predicates`), and a predicate id keeps its
-meaning for the service for ever.
+ledger and must be answered exactly by the range proof
+(:meth:`Registry._check_predicates`, :func:`realdid.ledger.predicates.check_exact`);
+a predicate id keeps its meaning for the service for ever. An epoch's range
+parameters cover at least the cap those predicates were admitted for.
 
 Every write updates the sparse Merkle tree of state keys, whose root each
 checkpoint carries, so a reader can prove "this service may ask for these
@@ -75,7 +77,7 @@ from realdid.ledger.entries import (
     decode_entry,
     unb64url,
 )
-from realdid.ledger.predicates import PredicateSpec, fixed_bounds
+from realdid.ledger.predicates import RANGE_CAP, PredicateSpec, check_exact
 from realdid.ledger.rfc9162 import hash_leaf
 from realdid.ledger.smt import SparseMerkleTree, lookup_value
 
@@ -85,8 +87,6 @@ __all__ = ["Institution", "Registry", "state_key_of"]
 _REOPENABLE = ("service:", "trustees")
 #: The attribute every schema ends with; its predicate is the system's own.
 VALIDITY = "valid_until"
-#: Any day: constant bounds do not depend on it.
-_REFERENCE_DAY = datetime.date(2000, 1, 1)
 
 
 def _signed_digest(entry: Entry) -> bytes:
@@ -114,13 +114,6 @@ def _check_ceremony(body: TrusteesBody) -> None:
         or len(result.qual) < body.threshold
     ):
         raise InvalidArgumentError("trustees: the transcript gives another key or hash")
-
-
-def _above(lower: int | str | None, upper: int | str | None) -> bool:
-    """lower > upper, for two integers or two ISO dates (which sort as text)."""
-    if isinstance(lower, int) and isinstance(upper, int):
-        return lower > upper
-    return isinstance(lower, str) and isinstance(upper, str) and lower > upper
 
 
 def state_key_of(entry: Entry) -> str | None:
@@ -321,7 +314,13 @@ class Registry:
                     datetime.date.fromisoformat(body.starts)
                 except ValueError:
                     raise InvalidArgumentError("epoch: not a date") from None
-                body.decoded_range_params()  # every point on the curve, in the subgroup
+                params = body.decoded_range_params()  # every point on the curve, in G1
+                if params is not None and params.bound < RANGE_CAP:
+                    # Registered predicates are admitted as exact for this cap.
+                    raise InvalidArgumentError(
+                        f"epoch: range parameters prove [0, {params.bound}), want at least"
+                        f" [0, {RANGE_CAP}) (the registered predicates' cap)"
+                    )
             case RetireBody():
                 self._check_retire(body, who)
             case OpeningRequestBody():
@@ -407,8 +406,11 @@ class Registry:
 
     def _check_predicates(self, body: ServiceBody) -> None:
         """Each registered predicate is a range question on an integer or date attribute of
-        a schema on the ledger, with bounds of that attribute's kind; ids are unique, and
-        an id the service registered before keeps its meaning (docs/ledger.md)."""
+        a schema on the ledger, with bounds of that attribute's kind, in a shape the range
+        proof answers exactly as it reads (``check_exact``: no unstated cap, no true
+        predicate left unprovable, no interval empty or one value wide on some day); ids
+        are unique, and an id the service registered before keeps its meaning
+        (docs/ledger.md §1)."""
         seen: set[str] = set()
         before = self.predicates.get(body.service, {})
         for spec in body.permissions.predicates:
@@ -430,9 +432,10 @@ class Registry:
             if spec.bound_kinds() != {kind}:
                 got = " and ".join(sorted(spec.bound_kinds()))
                 raise InvalidArgumentError(f"{where}: got {got} bounds, want {kind} bounds")
-            lower, upper = fixed_bounds(spec, _REFERENCE_DAY)
-            if _above(lower, upper):  # relative ends: checked on one day, a gross mistake
-                raise InvalidArgumentError(f"{where}: the interval is empty")
+            try:
+                check_exact(spec)  # the range proof answers it exactly as it reads
+            except InvalidArgumentError as exc:
+                raise InvalidArgumentError(f"{where}: {exc}") from None
             old = before.get(spec.id)
             if old is not None and old.semantics() != spec.semantics():
                 raise InvalidArgumentError(f"{where}: registered before with another meaning")

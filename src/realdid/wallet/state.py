@@ -33,15 +33,18 @@ class _Strict(BaseModel):
 
 
 class SealedCredential(_Strict):
+    """A stored credential. Its values, signature, blind and nym entropy never appear
+    in a repr (logs, tracebacks with locals): they name the person or let one present."""
+
     schema_id: _Text
     issuer: _Text
     key_id: _Text
     public_key: _Octets
     epoch: Annotated[int, Field(ge=0, lt=2**32)]
-    values: dict[_Text, str | int]
-    signature: _Octets
-    blind: _Octets
-    nym_entropy: _Octets | None
+    values: dict[_Text, str | int] = Field(repr=False)
+    signature: _Octets = Field(repr=False)
+    blind: _Octets = Field(repr=False)
+    nym_entropy: _Octets | None = Field(repr=False)
     issued_on: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
 
     @field_validator("issued_on")
@@ -60,14 +63,17 @@ class SealedAccount(_Strict):
 
 
 class _Pending(_Strict):
-    blind: _Octets
+    blind: _Octets = Field(repr=False)
     schema_: _Text = Field(alias="schema")
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
 
 
 class SealedState(_Strict):
-    recovery_secret: _Octets
+    """The whole unlocked state; the recovery secret (every pseudonym derives from it)
+    and the blinds are left out of its repr."""
+
+    recovery_secret: _Octets = Field(repr=False)
     credentials: list[SealedCredential] = Field(max_length=64)
     accounts: dict[_Text, SealedAccount]
     pending: dict[_Text, _Pending]

@@ -10,7 +10,8 @@
   ledger; a request beyond it is refused with the reason, before any consent
   screen (:mod:`realdid.credentials.request`) — among them a predicate the
   registration does not list, or one with another bound than the wallet
-  recomputes from the registration for the request's day.
+  recomputes from the registration for the request's day — and that day must
+  be the wallet's own today, so the service cannot choose it.
 * :meth:`Wallet.consent` lists exactly what a presentation reveals and to
   whom; :meth:`Wallet.present` builds it and records the account.
 * State is sealed at rest with scrypt + AES-256-GCM (:mod:`realdid.wallet.vault`).
@@ -305,15 +306,27 @@ class Wallet:
     # ------------------------------------------------------------------ presenting
 
     def _check(self, request: PresentationRequest) -> None:
-        """The guard: the asker's ledger registration must grant all of it; the request
-        must be fresh and about today (a far date would probe hidden expiry dates)."""
+        """The guard, preconditions first:
+
+        1. the request is about this wallet's own today, exactly. Its day fixes every
+           registered bound relative to the day and the validity date proved, so a
+           service free to pick the day would pick the bound: a minor a day short of 18
+           would pass as "adult" on tomorrow's bound, an expired credential as "valid"
+           on yesterday's, and a far date would probe hidden expiry dates;
+        2. it has not expired;
+        3. the asker's ledger registration grants all of it.
+        """
+        today = self._today()
+        if request.day() != today:
+            raise PermissionDeniedError(
+                f"request: asks about {request.valid_on}, want today ({today.isoformat()}):"
+                " a service may not choose the day its bounds are fixed for"
+            )
+        if request.expires_at < self.clock():
+            raise RevokedError("request: expired")
         self.view.refresh()  # permissions and keys as the ledger has them now
         service = self.view.service(request.service)
         check_permissions(request, service)
-        if request.expires_at < self.clock():
-            raise RevokedError("request: expired")
-        if abs((request.day() - self._today()).days) > 1:
-            raise PermissionDeniedError("request: asks about another day than today")
 
     def consent(
         self,
