@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test lint bench fmt clean venv node
+.PHONY: demo test lint bench fmt clean venv node mutation
 
 demo: $(STAMP)
 	$(VENV)/bin/realdid demo
@@ -25,6 +25,11 @@ bench: $(STAMP) $(NODE_STAMP)
 	$(PY) bench/bench_ledger.py
 	$(PY) bench/bench_parties.py
 
+# Mutation testing of the security-critical modules (minutes per module; not part of
+# `make test`). One module: make mutation MODULES=nym. Scores: docs/mutation.md.
+mutation: $(STAMP)
+	nice -n 10 $(PY) tools/mutation.py $(MODULES)
+
 fmt: $(STAMP)
 	$(VENV)/bin/ruff format src tests bench tools
 	$(VENV)/bin/ruff check --fix src tests bench tools
@@ -42,4 +47,4 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis .mutation

@@ -1,0 +1,223 @@
+"""Mutation testing of the security-critical modules, one module at a time (``make mutation``).
+
+mutmut (3.x) copies the sources into ``mutants/``, plants one small defect per
+mutant (an operator flipped, a constant changed, an argument dropped, ...) behind
+a trampoline, records which tests reach which function, and then runs, for each
+mutant, only the tests that reach the mutated function. A mutant the tests
+catch is *killed*; one they miss *survived*. docs/mutation.md lists the scores
+and, for every survivor that cannot change behaviour, why (an *equivalent*
+mutant).
+
+Each module runs in its own scratch directory under ``.mutation/<module>/``
+(its own ``mutants/`` and its own result cache) with only the tests of its
+area, so one module takes minutes and any one can be re-run alone:
+
+    python tools/mutation.py                    # every module
+    python tools/mutation.py nym range_proof    # some
+    python tools/mutation.py --list             # the module names
+    python tools/mutation.py --survivors nym    # print each survivor's diff
+
+Run it under ``nice``: it keeps one core busy per child (``--max-children``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRATCH = ROOT / ".mutation"
+
+#: Tests of the crypto layer (the Node.js peer is left out: it tests interop, not logic).
+_CRYPTO_TESTS = ("tests/crypto", "--ignore=tests/crypto/test_interop_digitalbazaar.py")
+#: Tests of the ledger's pure logic (the EVM test needs anvil and tests the contract).
+_LEDGER_TESTS = ("tests/ledger", "--ignore=tests/ledger/test_evm.py")
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str
+    files: tuple[str, ...]  # globs under src/, as mutmut's only_mutate wants them
+    tests: tuple[str, ...]
+
+
+MODULES = (
+    Module("presentation", ("src/realdid/crypto/presentation/*",), _CRYPTO_TESTS),
+    Module("range_proof", ("src/realdid/crypto/range_proof.py",), _CRYPTO_TESTS),
+    Module("escrow", ("src/realdid/crypto/escrow.py",), _CRYPTO_TESTS),
+    Module("nym", ("src/realdid/crypto/nym.py",), _CRYPTO_TESTS),
+    Module("rfc9162", ("src/realdid/ledger/rfc9162.py",), _LEDGER_TESTS),
+    Module("checkpoint", ("src/realdid/ledger/checkpoint.py",), _LEDGER_TESTS),
+    Module("note", ("src/realdid/ledger/note.py",), _LEDGER_TESTS),
+    Module("threshold", ("src/realdid/crypto/threshold.py",), _CRYPTO_TESTS),
+    Module("blind", ("src/realdid/crypto/blind.py",), _CRYPTO_TESTS),
+    Module("bbs", ("src/realdid/crypto/bbs.py",), _CRYPTO_TESTS),
+    Module("client", ("src/realdid/ledger/client.py",), _LEDGER_TESTS),
+)
+
+
+def _toml_list(items: tuple[str, ...] | list[str]) -> str:
+    return "[" + ", ".join(json.dumps(item) for item in items) + "]"
+
+
+def _prepare(module: Module) -> Path:
+    """A fresh scratch directory: links to src/, tests/, tools/ and a mutmut-only pyproject."""
+    work = SCRATCH / module.name
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    for name in ("src", "tests", "tools"):
+        (work / name).symlink_to(ROOT / name)
+    (work / "pyproject.toml").write_text(
+        "[tool.mutmut]\n"
+        'source_paths = ["src"]\n'
+        f"only_mutate = {_toml_list(module.files)}\n"
+        'also_copy = ["tools"]\n'
+        f"pytest_add_cli_args_test_selection = {_toml_list(module.tests)}\n"
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:randomly", "-q"]\n'
+        "use_git_change_detection = false\n"
+        # Fork each mutant's worker from a process that has run no test: otherwise the
+        # caches filled by the clean run (hash-to-curve of a context id, generators)
+        # would hide mutants of the functions that fill them.
+        'process_isolation = "forkserver"\n'
+        # A raise statement offers mutmut nothing but its message text; which error is
+        # raised is what the tests check, the wording is not measured.
+        "do_not_mutate_patterns = ['^\\s*raise \\w+Error\\(']\n"
+        "\n[tool.pytest.ini_options]\n"
+        'addopts = "--strict-markers"\n'
+        'markers = ["interop: runs a real peer implementation (Node.js)"]\n'
+    )
+    return work
+
+
+#: Functions whose second argument only names the value in error messages ("what").
+_LABELLED = r"(?:as_octets|as_octets_list|decode_g1|decode_g2|decode_scalar|decode_scalar_list"
+_LABELLED += r"|point|scalar|take)"
+_LABEL = re.compile(
+    _LABELLED
+    + r"\((?P<first>[^,()]*(?:\([^()]*\))?[^,()]*),"  # the value decoded
+    + r"\s*(?:[rb]?\"[^\"]*\"|None)?\s*(?=[,)])"  # its label, None, or nothing
+)
+
+
+def _without_labels(line: str) -> str:
+    return _LABEL.sub(lambda m: f"LABEL({m['first']}, ", line)
+
+
+def is_label_only(diff: str) -> bool:
+    """True for a mutant that only changes (or drops) the "what" label of a decoder call:
+    the error raised is the same, only its wording changes."""
+    old = [line[1:] for line in diff.splitlines() if line.startswith("-") and line[1:2] != "-"]
+    new = [line[1:] for line in diff.splitlines() if line.startswith("+") and line[1:2] != "+"]
+    if not old or len(old) != len(new):
+        return False
+    return all(
+        a != b and _without_labels(a) == _without_labels(b) for a, b in zip(old, new, strict=True)
+    )
+
+
+def _mutmut() -> str:
+    return str(Path(sys.executable).parent / "mutmut")
+
+
+def _statuses(work: Path) -> dict[str, str]:
+    """mutant name -> status, from ``mutmut results --all true``."""
+    out = subprocess.run(
+        [_mutmut(), "results", "--all", "true"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    statuses = {}
+    for line in out.splitlines():
+        name, sep, status = line.strip().rpartition(": ")
+        if sep and name:
+            statuses[name] = status
+    return statuses
+
+
+def _diff(work: Path, name: str) -> str:
+    return subprocess.run(
+        [_mutmut(), "show", name], cwd=work, capture_output=True, text=True, check=False
+    ).stdout
+
+
+_KILLED = ("killed", "timeout", "segfault")
+
+
+def run(module: Module, max_children: int) -> dict[str, str]:
+    """Run one module; returns mutant name -> killed / survived / label (see is_label_only)."""
+    work = _prepare(module)
+    print(f"== {module.name}: mutating {', '.join(module.files)}", flush=True)
+    with (work / "mutmut.log").open("w") as log:
+        subprocess.run(
+            [_mutmut(), "run", "--max-children", str(max_children)],
+            cwd=work,
+            check=False,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    statuses = {}
+    for name, status in _statuses(work).items():
+        if status in _KILLED:
+            statuses[name] = "killed"
+        elif is_label_only(_diff(work, name)):
+            statuses[name] = "label"
+        else:
+            statuses[name] = f"survived ({status})" if status != "survived" else "survived"
+    (work / "statuses.json").write_text(json.dumps(statuses, indent=1, sort_keys=True))
+    return statuses
+
+
+def _summary(name: str, statuses: dict[str, str]) -> str:
+    total = len(statuses)
+    killed = sum(s == "killed" for s in statuses.values())
+    label = sum(s == "label" for s in statuses.values())
+    survived = total - killed - label
+    score = 100.0 * killed / (killed + survived) if killed + survived else 100.0
+    return f"{name:<14}{total:>8}{killed:>8}{label:>7}{survived:>10}{score:>9.1f} %"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help="module names (default: all)")
+    parser.add_argument("--list", action="store_true", help="print the module names")
+    parser.add_argument("--max-children", type=int, default=2)
+    parser.add_argument("--survivors", action="store_true", help="show each survivor's diff")
+    args = parser.parse_args()
+    by_name = {m.name: m for m in MODULES}
+    if args.list:
+        print("\n".join(by_name))
+        return 0
+    unknown = [name for name in args.modules if name not in by_name]
+    if unknown:
+        parser.error(f"unknown modules {unknown}; want some of {list(by_name)}")
+    chosen = [by_name[name] for name in args.modules] or list(MODULES)
+    lines = []
+    for module in chosen:
+        if args.survivors:
+            work = SCRATCH / module.name
+            saved = json.loads((work / "statuses.json").read_text())
+            for name, status in saved.items():
+                if status.startswith("survived"):
+                    print(f"# {name}: {status}")
+                    print(_diff(work, name))
+            continue
+        lines.append(_summary(module.name, run(module, args.max_children)))
+        print(lines[-1], flush=True)
+    if lines:
+        print(f"{'module':<14}{'mutants':>8}{'killed':>8}{'label':>7}{'survived':>10}{'score':>11}")
+        print("score = killed / (killed + survived); label mutants change only error wording")
+        print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
