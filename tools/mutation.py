@@ -16,6 +16,11 @@ area, so one module takes minutes and any one can be re-run alone:
     python tools/mutation.py nym range_proof    # some
     python tools/mutation.py --list             # the module names
     python tools/mutation.py --survivors nym    # print each survivor's diff
+    python tools/mutation.py --again nym        # re-run the last survivors with today's tests
+
+``--again`` keeps the mutants and re-runs only those that survived, against the
+current tests (a test added can kill a mutant, never revive one), so the score
+after new tests costs minutes, not a full run.
 
 Run it under ``nice``: it keeps one core busy per child (``--max-children``).
 """
@@ -37,7 +42,7 @@ SCRATCH = ROOT / ".mutation"
 #: Tests of the crypto layer (the Node.js peer is left out: it tests interop, not logic).
 _CRYPTO_TESTS = ("tests/crypto", "--ignore=tests/crypto/test_interop_digitalbazaar.py")
 #: Tests of the ledger's pure logic (the EVM test needs anvil and tests the contract).
-_LEDGER_TESTS = ("tests/ledger", "--ignore=tests/ledger/test_evm.py")
+_LEDGER_TESTS = ("tests/ledger", "--ignore=tests/ledger/test_evm.py", "-k", "not evm")
 
 
 @dataclass(frozen=True)
@@ -80,12 +85,10 @@ def _prepare(module: Module) -> Path:
         f"only_mutate = {_toml_list(module.files)}\n"
         'also_copy = ["tools"]\n'
         f"pytest_add_cli_args_test_selection = {_toml_list(module.tests)}\n"
-        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:randomly", "-q"]\n'
+        # Workers fork from a process that ran the clean suite: the plugin empties the
+        # caches it filled, which would otherwise answer for the mutated code.
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-p", "tools.mutation_fresh"]\n'
         "use_git_change_detection = false\n"
-        # Fork each mutant's worker from a process that has run no test: otherwise the
-        # caches filled by the clean run (hash-to-curve of a context id, generators)
-        # would hide mutants of the functions that fill them.
-        'process_isolation = "forkserver"\n'
         # A raise statement offers mutmut nothing but its message text; which error is
         # raised is what the tests check, the wording is not measured.
         "do_not_mutate_patterns = ['^\\s*raise \\w+Error\\(']\n"
@@ -152,13 +155,27 @@ def _diff(work: Path, name: str) -> str:
 _KILLED = ("killed", "timeout", "segfault")
 
 
-def run(module: Module, max_children: int) -> dict[str, str]:
-    """Run one module; returns mutant name -> killed / survived / label (see is_label_only)."""
-    work = _prepare(module)
-    print(f"== {module.name}: mutating {', '.join(module.files)}", flush=True)
-    with (work / "mutmut.log").open("w") as log:
+def run(module: Module, max_children: int, *, again: bool = False) -> dict[str, str]:
+    """Run one module; returns mutant name -> killed / survived / label (see is_label_only).
+
+    ``again``: re-run only the previous run's survivors, with the tests as they are now.
+    """
+    work = SCRATCH / module.name
+    names: list[str] = []
+    if again:
+        previous: dict[str, str] = json.loads((work / "statuses.json").read_text())
+        names = [name for name, status in previous.items() if status.startswith("survived")]
+        (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)  # new tests: new map
+        shutil.rmtree(work / "mutants" / "tests")
+        print(f"== {module.name}: {len(names)} survivors again", flush=True)
+    else:
+        work = _prepare(module)
+        print(f"== {module.name}: mutating {', '.join(module.files)}", flush=True)
+    if again and not names:
+        return previous
+    with (work / "mutmut.log").open("a" if again else "w") as log:
         subprocess.run(
-            [_mutmut(), "run", "--max-children", str(max_children)],
+            [_mutmut(), "run", "--max-children", str(max_children), *names],
             cwd=work,
             check=False,
             stdout=log,
@@ -191,6 +208,7 @@ def main() -> int:
     parser.add_argument("--list", action="store_true", help="print the module names")
     parser.add_argument("--max-children", type=int, default=2)
     parser.add_argument("--survivors", action="store_true", help="show each survivor's diff")
+    parser.add_argument("--again", action="store_true", help="re-run the last survivors")
     args = parser.parse_args()
     by_name = {m.name: m for m in MODULES}
     if args.list:
@@ -210,7 +228,7 @@ def main() -> int:
                     print(f"# {name}: {status}")
                     print(_diff(work, name))
             continue
-        lines.append(_summary(module.name, run(module, args.max_children)))
+        lines.append(_summary(module.name, run(module, args.max_children, again=args.again)))
         print(lines[-1], flush=True)
     if lines:
         print(f"{'module':<14}{'mutants':>8}{'killed':>8}{'label':>7}{'survived':>10}{'score':>11}")
