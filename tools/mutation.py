@@ -17,6 +17,7 @@ area, so one module takes minutes and any one can be re-run alone:
     python tools/mutation.py --list             # the module names
     python tools/mutation.py --survivors nym    # print each survivor's diff
     python tools/mutation.py --again nym        # re-run the last survivors with today's tests
+    python tools/mutation.py --score nym        # the table for the last run, running nothing
 
 ``--again`` keeps the mutants and re-runs only those that survived, against the
 current tests (a test added can kill a mutant, never revive one), so the score
@@ -110,7 +111,7 @@ _LABEL = re.compile(
 
 
 def _without_labels(line: str) -> str:
-    return _LABEL.sub(lambda m: f"LABEL({m['first']}, ", line)
+    return _LABEL.sub(lambda m: f"LABEL({_without_labels(m['first'])}, ", line)
 
 
 def is_label_only(diff: str) -> bool:
@@ -181,10 +182,17 @@ def run(module: Module, max_children: int, *, again: bool = False) -> dict[str, 
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+    return classify(work)
+
+
+def classify(work: Path) -> dict[str, str]:
+    """killed / label / survived for each mutant of the run in ``work`` (saved beside it)."""
     statuses = {}
     for name, status in _statuses(work).items():
         if status in _KILLED:
             statuses[name] = "killed"
+        elif status == "not checked":  # a run cut short
+            statuses[name] = status
         elif is_label_only(_diff(work, name)):
             statuses[name] = "label"
         else:
@@ -197,9 +205,11 @@ def _summary(name: str, statuses: dict[str, str]) -> str:
     total = len(statuses)
     killed = sum(s == "killed" for s in statuses.values())
     label = sum(s == "label" for s in statuses.values())
-    survived = total - killed - label
+    survived = sum(s.startswith("survived") for s in statuses.values())
+    unchecked = total - killed - label - survived
     score = 100.0 * killed / (killed + survived) if killed + survived else 100.0
-    return f"{name:<14}{total:>8}{killed:>8}{label:>7}{survived:>10}{score:>9.1f} %"
+    cut = f"  ({unchecked} not run)" if unchecked else ""
+    return f"{name:<14}{total:>8}{killed:>8}{label:>7}{survived:>10}{score:>9.1f} %{cut}"
 
 
 def main() -> int:
@@ -209,6 +219,7 @@ def main() -> int:
     parser.add_argument("--max-children", type=int, default=2)
     parser.add_argument("--survivors", action="store_true", help="show each survivor's diff")
     parser.add_argument("--again", action="store_true", help="re-run the last survivors")
+    parser.add_argument("--score", action="store_true", help="score the last run, run nothing")
     args = parser.parse_args()
     by_name = {m.name: m for m in MODULES}
     if args.list:
@@ -228,7 +239,11 @@ def main() -> int:
                     print(f"# {name}: {status}")
                     print(_diff(work, name))
             continue
-        lines.append(_summary(module.name, run(module, args.max_children, again=args.again)))
+        if args.score:
+            statuses = classify(SCRATCH / module.name)
+        else:
+            statuses = run(module, args.max_children, again=args.again)
+        lines.append(_summary(module.name, statuses))
         print(lines[-1], flush=True)
     if lines:
         print(f"{'module':<14}{'mutants':>8}{'killed':>8}{'label':>7}{'survived':>10}{'score':>11}")
