@@ -8,6 +8,7 @@ itself (issue #9 §5: every mutant of generate_range_params survived).
 from __future__ import annotations
 
 import dataclasses
+from functools import cache
 
 import pytest
 
@@ -91,12 +92,54 @@ def test_a_signature_of_another_set_fails_validation() -> None:
         dataclasses.replace(a, signatures=swapped).validate()
 
 
-@pytest.mark.parametrize(("base", "digits"), [(1, 1), (1025, 1), (2, 0), (2, 65), (2, 64)])
-def test_decoding_refuses_shapes_generation_refuses(base: int, digits: int) -> None:
-    valid = generate_range_params(2, 1).encode()
-    header = base.to_bytes(2, "big") + digits.to_bytes(1, "big")
+@cache
+def _points() -> tuple[bytes, bytes]:
+    encoded = generate_range_params(2, 1).encode()
+    return encoded[3 : 3 + 96], encoded[3 + 96 : 3 + 96 + 48]
+
+
+def _blob(base: int, digits: int) -> bytes:
+    """An encoding of the right length for (base, digits), with valid points."""
+    y, sig = _points()
+    return base.to_bytes(2, "big") + digits.to_bytes(1, "big") + y + sig * base
+
+
+@pytest.mark.parametrize(
+    ("base", "digits"), [(1, 1), (1025, 1), (2, 0), (2, 65), (2, 64), (1024, 7)]
+)
+def test_decoding_refuses_every_shape_generation_refuses(base: int, digits: int) -> None:
     with pytest.raises(DecodeError):
-        RangeParams.decode(header + valid[3:])
+        RangeParams.decode(_blob(base, digits))
+
+
+@pytest.mark.parametrize(("base", "digits"), [(2, 1), (2, 63), (1024, 1), (1024, 6)])
+def test_decoding_accepts_the_edges(base: int, digits: int) -> None:
+    params = RangeParams.decode(_blob(base, digits))
+    assert (params.base, params.digits, len(params.signatures)) == (base, digits, base)
+    assert params.encode() == _blob(base, digits)
+
+
+@pytest.mark.parametrize("octets", [b"", b"\x00", b"\x00\x02", b"\x00\x02\x01", bytes(98)])
+def test_decoding_refuses_short_input(octets: bytes) -> None:
+    with pytest.raises(DecodeError):
+        RangeParams.decode(octets)
+
+
+@pytest.mark.parametrize(
+    ("base", "digits", "count"),
+    [(1, 1, 1), (1025, 1, 1025), (2, 0, 2), (2, 64, 2), (2, 65, 2), (4, 2, 3), (4, 2, 5)],
+)
+def test_the_constructor_refuses_bad_shapes(base: int, digits: int, count: int) -> None:
+    params = generate_range_params(2, 1)
+    with pytest.raises(InvalidArgumentError):
+        RangeParams(base, digits, params.y, (params.signatures[0],) * count)
+
+
+@pytest.mark.parametrize(("base", "digits"), [(2, 1), (2, 63), (1024, 1), (1024, 6)])
+def test_the_constructor_accepts_the_edges(base: int, digits: int) -> None:
+    params = generate_range_params(2, 1)
+    made = RangeParams(base, digits, params.y, (params.signatures[0],) * base)
+    assert made.bound == base**digits
 
 
 def test_a_value_one_past_the_bound_is_refused_by_the_prover() -> None:
