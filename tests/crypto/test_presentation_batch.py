@@ -25,6 +25,7 @@ from realdid.crypto.presentation import (
     verify,
     verify_batch,
 )
+from realdid.crypto.range_proof import generate_range_params
 from realdid.errors import DecodeError, InvalidArgumentError, VerificationError
 
 
@@ -153,3 +154,17 @@ def test_a_date_before_1970_is_disclosed_as_a_negative_day_count() -> None:
     )
     with pytest.raises(VerificationError):  # not what was signed
         verify(statement, octets)
+
+
+def test_a_batch_mixes_range_parameter_sets() -> None:
+    """Each set's key y enters the multi-pairing under its own name."""
+    items = _batch(2)
+    other = generate_range_params(16, 4)
+    s, _ = items[1]
+    s = dataclasses.replace(s, range_params=other)
+    items.append((s, prove(s, [world().alice.identity])))
+    assert len(verify_batch(items)) == 3
+    forged = (s, _forged(s, items[2][1]))
+    with pytest.raises(PresentationBatchError) as info:
+        verify_batch([*items[:2], forged])
+    assert info.value.failed == (2,)
