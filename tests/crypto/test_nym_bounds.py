@@ -1,0 +1,39 @@
+"""Pseudonym inputs at the edges: the nym vector's length (1..4096) and degenerate secrets."""
+
+from __future__ import annotations
+
+import pytest
+
+from realdid.crypto import nym
+from realdid.crypto._backend import R, Scalar, decode_g1
+from realdid.crypto.generators import MAX_MESSAGES
+from realdid.crypto.randomness import random_scalar_octets
+from realdid.errors import DecodeError, InvalidArgumentError
+
+CONTEXT = b"did:realdid:svc:bounds"
+
+
+@pytest.mark.parametrize("n", [1, 2, MAX_MESSAGES])
+def test_a_nym_vector_of_1_to_max_messages_is_accepted(n: int) -> None:
+    secrets = [random_scalar_octets() for _ in range(n)]
+    assert len(nym.calculate_pseudonym(CONTEXT, secrets)) == 48
+
+
+@pytest.mark.parametrize("n", [0, MAX_MESSAGES + 1])
+def test_a_nym_vector_outside_1_to_max_messages_is_refused(n: int) -> None:
+    with pytest.raises(InvalidArgumentError):
+        nym.calculate_pseudonym(CONTEXT, [random_scalar_octets() for _ in range(n)])
+
+
+def test_the_pseudonym_is_the_polynomial_in_z() -> None:
+    """Σ nym_i·z^i: scaling every secret by 2 doubles the pseudonym; the order counts."""
+    a, b = random_scalar_octets(), random_scalar_octets()
+    p = nym.calculate_pseudonym(CONTEXT, [a, b])
+    assert p != nym.calculate_pseudonym(CONTEXT, [b, a])
+    double = [((int.from_bytes(s, "big") * 2) % R).to_bytes(32, "big") for s in (a, b)]
+    assert decode_g1(nym.calculate_pseudonym(CONTEXT, double)) == decode_g1(p) * Scalar(2)
+
+
+def test_zero_nym_secrets_are_refused() -> None:
+    with pytest.raises((InvalidArgumentError, DecodeError)):
+        nym.calculate_pseudonym(CONTEXT, [bytes(32)])
