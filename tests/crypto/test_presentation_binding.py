@@ -82,6 +82,22 @@ def test_a_prover_cannot_show_another_pseudonym(monkeypatch: pytest.MonkeyPatch)
         verify(statement, forged.encode(statement))
 
 
+def test_a_prover_cannot_choose_its_pseudonym(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A prover that puts a pseudonym of its choice in the challenge from the start:
+    every BBS equation holds, only the pseudonym's own equation can refuse it."""
+    statement = forum_statement(escrow=False)
+    chosen = BP1 * random_scalar()
+
+    def choose(p: Presentation) -> Presentation:
+        return dataclasses.replace(p, pseudonym=chosen)
+
+    honest, c = _prove_with_challenge_of(monkeypatch, statement, choose, statement)
+    forged = choose(honest)
+    assert presentation_challenge(statement, forged) == c
+    with pytest.raises(VerificationError):
+        verify(statement, forged.encode(statement))
+
+
 # ------------------------------------------------------------------ every commitment
 
 
