@@ -90,6 +90,9 @@ def _prepare(module: Module) -> Path:
         # caches it filled, which would otherwise answer for the mutated code.
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-p", "tools.mutation_fresh"]\n'
         "use_git_change_detection = false\n"
+        # A mutant that loops for ever is killed; waiting 15 times the tests' time for it
+        # (mutmut's default) made one module take hours.
+        "timeout_multiplier = 3.0\ntimeout_constant = 5.0\n"
         # A raise statement offers mutmut nothing but its message text; which error is
         # raised is what the tests check, the wording is not measured.
         "do_not_mutate_patterns = ['^\\s*raise \\w+Error\\(']\n"
