@@ -158,6 +158,21 @@ def _diff(work: Path, name: str) -> str:
 
 _KILLED = ("killed", "timeout", "segfault")
 
+#: Survivors judged equivalent (no input can tell them from the code), one per line:
+#: ``<mutant name> <reason>``. Names hold for the sources they were measured on.
+EQUIVALENT_FILE = ROOT / "tools" / "mutation_equivalent.txt"
+
+
+def equivalent() -> dict[str, str]:
+    if not EQUIVALENT_FILE.exists():
+        return {}
+    out = {}
+    for line in EQUIVALENT_FILE.read_text().splitlines():
+        name, _, reason = line.strip().partition(" ")
+        if name and not name.startswith("#"):
+            out[name] = reason.strip()
+    return out
+
 
 def run(module: Module, max_children: int, *, again: bool = False) -> dict[str, str]:
     """Run one module; returns mutant name -> killed / survived / label (see is_label_only).
@@ -191,11 +206,14 @@ def run(module: Module, max_children: int, *, again: bool = False) -> dict[str, 
 def classify(work: Path) -> dict[str, str]:
     """killed / label / survived for each mutant of the run in ``work`` (saved beside it)."""
     statuses = {}
+    known = equivalent()
     for name, status in _statuses(work).items():
         if status in _KILLED:
             statuses[name] = "killed"
         elif status == "not checked":  # a run cut short
             statuses[name] = status
+        elif name in known:
+            statuses[name] = "equivalent"
         elif is_label_only(_diff(work, name)):
             statuses[name] = "label"
         else:
@@ -208,11 +226,12 @@ def _summary(name: str, statuses: dict[str, str]) -> str:
     total = len(statuses)
     killed = sum(s == "killed" for s in statuses.values())
     label = sum(s == "label" for s in statuses.values())
+    same = sum(s == "equivalent" for s in statuses.values())
     survived = sum(s.startswith("survived") for s in statuses.values())
-    unchecked = total - killed - label - survived
+    unchecked = total - killed - label - same - survived
     score = 100.0 * killed / (killed + survived) if killed + survived else 100.0
     cut = f"  ({unchecked} not run)" if unchecked else ""
-    return f"{name:<14}{total:>8}{killed:>8}{label:>7}{survived:>10}{score:>9.1f} %{cut}"
+    return f"{name:<14}{total:>8}{killed:>8}{label:>7}{same:>7}{survived:>10}{score:>9.1f} %{cut}"
 
 
 def main() -> int:
@@ -249,8 +268,11 @@ def main() -> int:
         lines.append(_summary(module.name, statuses))
         print(lines[-1], flush=True)
     if lines:
-        print(f"{'module':<14}{'mutants':>8}{'killed':>8}{'label':>7}{'survived':>10}{'score':>11}")
-        print("score = killed / (killed + survived); label mutants change only error wording")
+        head = ("mutants", "killed", "label", "equiv", "survived", "score")
+        print(
+            f"{'module':<14}{head[0]:>8}{head[1]:>8}{head[2]:>7}{head[3]:>7}{head[4]:>10}{head[5]:>11}"
+        )
+        print("score = killed / (killed + survived); label: only error wording changes")
         print("\n".join(lines))
     return 0
 
