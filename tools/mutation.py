@@ -113,6 +113,10 @@ _LABEL = re.compile(
 )
 
 
+#: The last argument of a call split over lines, when it is a label, None or nothing.
+_TAIL = re.compile(r",\s*(?:[rb]?\"[^\"]*\"|None)?\s*\)?\s*$")
+
+
 def _without_labels(line: str) -> str:
     return _LABEL.sub(lambda m: f"LABEL({_without_labels(m['first'])}, ", line)
 
@@ -122,6 +126,9 @@ def is_label_only(diff: str) -> bool:
     the error raised is the same, only its wording changes."""
     old = [line[1:] for line in diff.splitlines() if line.startswith("-") and line[1:2] != "-"]
     new = [line[1:] for line in diff.splitlines() if line.startswith("+") and line[1:2] != "+"]
+    if re.search(_LABELLED + r"\($", diff, re.MULTILINE):  # a call split over lines
+        before, after = (" ".join(x.strip() for x in lines) for lines in (old, new))
+        return before != after and _TAIL.sub(")", before) == _TAIL.sub(")", after)
     if not old or len(old) != len(new):
         return False
     return all(
