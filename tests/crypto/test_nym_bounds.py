@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from realdid.crypto import nym
+from realdid.crypto import bbs, nym
 from realdid.crypto._backend import R, Scalar, decode_g1
 from realdid.crypto.generators import MAX_MESSAGES
 from realdid.crypto.randomness import random_scalar_octets
 from realdid.errors import DecodeError, InvalidArgumentError
 
 CONTEXT = b"did:realdid:svc:bounds"
+MAX = MAX_MESSAGES
 
 
 @pytest.mark.parametrize("n", [1, 2, MAX_MESSAGES])
@@ -37,3 +38,39 @@ def test_the_pseudonym_is_the_polynomial_in_z() -> None:
 def test_zero_nym_secrets_are_refused() -> None:
     with pytest.raises((InvalidArgumentError, DecodeError)):
         nym.calculate_pseudonym(CONTEXT, [bytes(32)])
+
+
+@pytest.mark.parametrize(("committed", "n"), [(MAX_MESSAGES, 1), (MAX_MESSAGES - 3, 4)])
+def test_a_commitment_over_max_messages_in_all_is_refused(committed: int, n: int) -> None:
+    with pytest.raises(InvalidArgumentError):
+        nym.commit_with_nym([b"m"] * committed, [random_scalar_octets() for _ in range(n)])
+
+
+@pytest.fixture(scope="module")
+def signed() -> tuple[bytes, bytes]:
+    """A real key and signature, so that past the count check only verification can fail."""
+    sk = bbs.key_gen(b"s" * 32)
+    pk = bbs.sk_to_pk(sk)
+    commitment, _ = nym.commit_with_nym([], [random_scalar_octets()])
+    return pk, nym.blind_sign_with_nym(sk, pk, commitment, 1, random_scalar_octets())
+
+
+@pytest.mark.parametrize(
+    ("messages", "committed", "n"),
+    [
+        (MAX_MESSAGES, 0, 1),
+        (MAX_MESSAGES - 1, 1, 1),
+        (1, MAX_MESSAGES, 1),
+        (0, MAX_MESSAGES - 1, 2),
+    ],
+)
+def test_verify_finalize_over_max_messages_in_all_is_refused(
+    signed: tuple[bytes, bytes], messages: int, committed: int, n: int
+) -> None:
+    pk, signature = signed
+    with pytest.raises(InvalidArgumentError) as info:
+        nym.verify_finalize_with_nym(
+            pk, signature, b"", [b"m"] * messages, [b"c"] * committed,
+            [random_scalar_octets() for _ in range(n)], random_scalar_octets(), None,
+        )  # fmt: skip
+    assert "at most" in str(info.value)

@@ -9,7 +9,15 @@ import dataclasses
 import pytest
 
 from realdid.errors import DecodeError
-from realdid.ledger.note import ALG_ED25519, NoteSigner, NoteVerifier, key_id
+from realdid.ledger.note import (
+    ALG_ED25519,
+    Note,
+    NoteSigner,
+    NoteVerifier,
+    key_id,
+    open_note,
+    sign_note,
+)
 
 NAME = "log.test"
 
@@ -82,3 +90,50 @@ def test_a_signer_key_round_trips() -> None:
 def test_malformed_signer_keys_are_refused(skey: str) -> None:
     with pytest.raises(DecodeError):
         NoteSigner.parse(skey)
+
+
+def _signed(text: str, *names: str) -> bytes:
+    return sign_note(text, [NoteSigner.from_seed(n, bytes([i]) * 32) for i, n in enumerate(names)])
+
+
+def test_a_note_of_exactly_1_mib_parses_and_one_byte_more_does_not() -> None:
+    skeleton = _signed("x\n", "a")
+    text = "x" * (2**20 - len(skeleton) + 1) + "\n"
+    octets = _signed(text, "a")
+    assert len(octets) == 2**20
+    assert Note.parse(octets).text == text
+    with pytest.raises(DecodeError):
+        Note.parse(_signed("y" + text, "a"))
+
+
+def test_a_note_cut_after_its_last_signature_line_is_refused() -> None:
+    octets = _signed("text\n", "a", "b")
+    Note.parse(octets)
+    with pytest.raises(DecodeError):
+        Note.parse(octets[:-1])
+
+
+def test_up_to_100_signature_lines() -> None:
+    names = [f"k{i}" for i in range(101)]
+    assert len(Note.parse(_signed("t\n", *names[:100])).signatures) == 100
+    with pytest.raises(DecodeError):
+        Note.parse(_signed("t\n", *names))
+
+
+def test_a_signature_line_of_five_bytes_parses_and_junk_base64_does_not() -> None:
+    five = base64.b64encode(b"\x01\x02\x03\x04\x05").decode()
+    note = Note.parse(f"t\n\n\u2014 k {five}\n".encode())
+    assert note.signatures[0].data == b"\x05"
+    four = base64.b64encode(b"\x01\x02\x03\x04").decode()
+    good = base64.b64encode(bytes(68)).decode()
+    for bad in (four, good[:20] + "!" + good[20:], good + "*"):
+        with pytest.raises(DecodeError):
+            Note.parse(f"t\n\n\u2014 k {bad}\n".encode())
+
+
+def test_open_note_finds_a_known_signer_after_unknown_ones() -> None:
+    known = NoteSigner.from_seed("known", bytes([9]) * 32)
+    unknown = [NoteSigner.from_seed(f"u{i}", bytes([i]) * 32) for i in range(3)]
+    note, signed = open_note(sign_note("t\n", [*unknown, known]), [known.verifier])
+    assert signed == [known.verifier]
+    assert note.text == "t\n"
