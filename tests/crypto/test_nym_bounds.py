@@ -74,3 +74,31 @@ def test_verify_finalize_over_max_messages_in_all_is_refused(
             [random_scalar_octets() for _ in range(n)], random_scalar_octets(), None,
         )  # fmt: skip
     assert "at most" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("messages", "committed", "n"), [(MAX, 0, 1), (1, MAX, 1), (0, MAX - 1, 2)]
+)
+def test_proof_gen_over_max_messages_in_all_is_refused(
+    signed: tuple[bytes, bytes], messages: int, committed: int, n: int
+) -> None:
+    pk, signature = signed
+    with pytest.raises(InvalidArgumentError) as info:
+        nym.proof_gen_with_nym(
+            pk, signature, b"", b"", [random_scalar_octets() for _ in range(n)], CONTEXT,
+            [b"m"] * messages, [b"c"] * committed,
+        )  # fmt: skip
+    assert "at most" in str(info.value)
+
+
+def test_the_default_header_is_empty() -> None:
+    sk = bbs.key_gen(b"h" * 32)
+    pk = bbs.sk_to_pk(sk)
+    prover_nyms = [random_scalar_octets()]
+    commitment, blind = nym.commit_with_nym([b"c"], prover_nyms)
+    entropy = random_scalar_octets()
+    signature = nym.blind_sign_with_nym(sk, pk, commitment, 1, entropy)
+    secrets = nym.verify_finalize_with_nym(
+        pk, signature, b"", [], [b"c"], prover_nyms, entropy, blind
+    )
+    assert len(secrets) == 1
