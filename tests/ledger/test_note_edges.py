@@ -8,7 +8,7 @@ import dataclasses
 
 import pytest
 
-from realdid.errors import DecodeError
+from realdid.errors import DecodeError, InvalidArgumentError
 from realdid.ledger.note import (
     ALG_ED25519,
     Note,
@@ -137,3 +137,15 @@ def test_open_note_finds_a_known_signer_after_unknown_ones() -> None:
     note, signed = open_note(sign_note("t\n", [*unknown, known]), [known.verifier])
     assert signed == [known.verifier]
     assert note.text == "t\n"
+
+
+@pytest.mark.parametrize("name", ["", "a b", "a+b", "tab\tname", "new\nline", "\u00a0nbsp"])
+def test_a_key_name_with_space_or_plus_or_empty_is_refused(name: str) -> None:
+    with pytest.raises(InvalidArgumentError):
+        NoteSigner.from_seed(name, bytes(32))
+
+
+@pytest.mark.parametrize("text", ["no newline", "a\n\nb\n", "\nstarts empty\n", "\n", "a\nb"])
+def test_a_note_text_that_is_not_newline_terminated_lines_is_refused(text: str) -> None:
+    with pytest.raises(InvalidArgumentError):
+        sign_note(text, [NoteSigner.from_seed("k", bytes(32))])
