@@ -68,3 +68,23 @@ def test_a_malformed_or_degenerate_escrow_key_is_refused() -> None:
             EscrowKey.decode(bad)
     with pytest.raises(InvalidArgumentError):  # y = G: its secret is 1
         EscrowKey.decode(encode_g1(escrow_base()))
+
+
+def test_a_label_decodes_alone_up_to_its_last_byte() -> None:
+    octets = LABEL.encode()
+    assert EscrowLabel.decode_from(octets, 0) == (LABEL, len(octets))
+    assert EscrowLabel.decode_from(b"xy" + octets, 2) == (LABEL, 2 + len(octets))
+    for cut in range(1, 5):  # the epoch cut short
+        with pytest.raises(DecodeError):
+            EscrowLabel.decode_from(octets[:-cut], 0)
+
+
+def test_label_fields_of_1024_bytes_decode_and_longer_ones_do_not() -> None:
+    edge = EscrowLabel(b"c" * 1024, b"n" * 1024, "p" * 1024, 7)
+    assert EscrowLabel.decode_from(edge.encode(), 0)[0] == edge
+    for field in range(3):  # a 1025-byte field, with every byte present
+        parts = [b"c", b"n", b"p"]
+        parts[field] = b"x" * 1025
+        octets = b"".join(len(p).to_bytes(2, "big") + p for p in parts) + (7).to_bytes(4, "big")
+        with pytest.raises(DecodeError):
+            EscrowLabel.decode_from(octets, 0)
