@@ -102,3 +102,17 @@ def test_the_default_header_is_empty() -> None:
         pk, signature, b"", [], [b"c"], prover_nyms, entropy, blind
     )
     assert len(secrets) == 1
+
+
+def test_a_proof_over_no_signer_messages_verifies_with_the_default_l() -> None:
+    sk = bbs.key_gen(b"l" * 32)
+    pk = bbs.sk_to_pk(sk)
+    prover_nyms = [random_scalar_octets()]
+    commitment, blind = nym.commit_with_nym([], prover_nyms)
+    entropy = random_scalar_octets()
+    signature = nym.blind_sign_with_nym(sk, pk, commitment, 1, entropy, b"h")
+    secrets = nym.verify_finalize_with_nym(pk, signature, b"h", [], [], prover_nyms, entropy, blind)
+    proof, pseudonym = nym.proof_gen_with_nym(
+        pk, signature, b"h", b"ph", secrets, CONTEXT, secret_prover_blind=blind
+    )
+    nym.proof_verify_with_nym(pk, proof, b"h", b"ph", pseudonym, CONTEXT, 1)

@@ -168,3 +168,30 @@ def test_a_batch_mixes_range_parameter_sets() -> None:
     with pytest.raises(PresentationBatchError) as info:
         verify_batch([*items[:2], forged])
     assert info.value.failed == (2,)
+
+
+def test_a_batch_goes_on_past_a_malformed_item() -> None:
+    items = _batch(4)
+    s0, o0 = items[0]
+    s3, o3 = items[3]
+    items[0] = (s0, o0[:-1])  # truncated: DecodeError
+    items[3] = (s3, _forged(s3, o3))  # after it, a forgery that decodes
+    with pytest.raises(PresentationBatchError) as info:
+        verify_batch(items)
+    assert info.value.failed == (0, 3)
+
+
+def test_a_disclosed_value_of_65535_bytes_is_encoded_and_one_more_is_refused() -> None:
+    w = world()
+    statement = Statement(
+        credentials=(CredentialRequest(IDENTITY, w.authority.pk, EPOCH, ("document_number",)),),
+        nonce=b"n",
+        context_id=b"did:realdid:svc:long",
+    )
+    p = Presentation.decode(prove(statement, [w.alice.identity]), statement)
+    edge = dataclasses.replace(p, disclosed=({"document_number": b"d" * 65535},))
+    octets = edge.encode(statement)
+    assert octets[4:6] == b"\xff\xff"
+    assert Presentation.decode(octets, statement).disclosed == edge.disclosed
+    with pytest.raises(InvalidArgumentError):
+        dataclasses.replace(p, disclosed=({"document_number": b"d" * 65536},)).encode(statement)
