@@ -105,7 +105,8 @@ def _commitment_fields(p: Presentation) -> list[tuple[str, Tamper]]:
     """One tamper per point the verifier's equations use as a first-round commitment."""
     out: list[tuple[str, Tamper]] = []
 
-    def point(value: G1) -> G1:
+    def point(value: G1 | None) -> G1:
+        assert value is not None
         return value + BP1
 
     out.append(("pseudonym", lambda q: dataclasses.replace(q, pseudonym=point(q.pseudonym))))
@@ -115,7 +116,7 @@ def _commitment_fields(p: Presentation) -> list[tuple[str, Tamper]]:
 
             def cred(q: Presentation, k: int = k, name: str = name) -> Presentation:
                 creds = list(q.credentials)
-                creds[k] = dataclasses.replace(creds[k], **{name: point(getattr(creds[k], name))})
+                creds[k] = dataclasses.replace(creds[k], **{name: point(getattr(creds[k], name))})  # type: ignore[arg-type]
                 return dataclasses.replace(q, credentials=tuple(creds))
 
             out.append((f"credential {k} {name}", cred))
@@ -136,7 +137,7 @@ def _commitment_fields(p: Presentation) -> list[tuple[str, Tamper]]:
 
         def link(q: Presentation, name: str = name) -> Presentation:
             assert q.escrow is not None
-            changed = dataclasses.replace(q.escrow, **{name: point(getattr(q.escrow, name))})
+            changed = dataclasses.replace(q.escrow, **{name: point(getattr(q.escrow, name))})  # type: ignore[arg-type]
             return dataclasses.replace(q, escrow=changed)
 
         out.append((f"escrow {name}", link))
@@ -145,7 +146,7 @@ def _commitment_fields(p: Presentation) -> list[tuple[str, Tamper]]:
         def ct(q: Presentation, name: str = name) -> Presentation:
             assert q.escrow is not None
             c = q.escrow.ciphertext
-            changed = dataclasses.replace(c, **{name: point(getattr(c, name))})
+            changed = dataclasses.replace(c, **{name: point(getattr(c, name))})  # type: ignore[arg-type]
             return dataclasses.replace(q, escrow=dataclasses.replace(q.escrow, ciphertext=changed))
 
         out.append((f"ciphertext {name}", ct))
@@ -247,7 +248,7 @@ def test_every_public_input_moves_the_statement_digest() -> None:
 def test_nonce_and_context_move_the_digest_without_escrow(name: str) -> None:
     """With escrow the label repeats both; without it the digest alone binds them."""
     base = forum_statement(escrow=False)
-    assert dataclasses.replace(base, **{name: b"other"}).digest != base.digest
+    assert dataclasses.replace(base, **{name: b"other"}).digest != base.digest  # type: ignore[arg-type]
 
 
 def test_a_presentation_answers_only_its_own_nonce_without_escrow() -> None:
@@ -274,8 +275,8 @@ def test_a_presentation_answers_only_its_own_bounds(days: int) -> None:
     octets = prove(statement, [world().alice.identity])
     birth, valid = statement.ranges
     shift = datetime.timedelta(days)
-    assert birth.upper is not None
-    assert valid.lower is not None
+    assert isinstance(birth.upper, datetime.date)
+    assert isinstance(valid.lower, datetime.date)
     for ranges in (
         (dataclasses.replace(birth, upper=birth.upper + shift), valid),
         (birth, dataclasses.replace(valid, lower=valid.lower + shift)),
