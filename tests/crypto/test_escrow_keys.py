@@ -8,8 +8,10 @@ from tools.world import world
 
 from realdid.crypto._backend import BP1, G1_IDENTITY, Scalar, decode_scalar, encode_g1
 from realdid.crypto.escrow import (
+    EscrowCiphertext,
     EscrowKey,
     EscrowLabel,
+    check_ciphertext,
     encrypt,
     handle_index_key,
     handle_point,
@@ -88,3 +90,42 @@ def test_label_fields_of_1024_bytes_decode_and_longer_ones_do_not() -> None:
         octets = b"".join(len(p).to_bytes(2, "big") + p for p in parts) + (7).to_bytes(4, "big")
         with pytest.raises(DecodeError):
             EscrowLabel.decode_from(octets, 0)
+
+
+#: A ciphertext made once by this code (key y = 20261201·G, handle 424242, LABEL). The
+#: TDH2 challenge hashes fixed labels; a ciphertext stored on the ledger must still check.
+_KEY = (
+    "ad8ba0020a092f222a94a81e500a4c260adddaef38e0f1af8fe643a0252cb113"
+    "054415a0fa79299feaadef999fdf64d8"
+)
+_CIPHERTEXT = (
+    "00146469643a7265616c6469643a7376633a62616e6b00076e6f6e63652d3100087472616e736665720000"
+    "000ba9fc9450d917d3649546b4a1efd6cfe0831e42b9b8f7da3fe2abed98d2ff7a4b87c93b34934faf7d72"
+    "9a96d87dab0bf5946c35b88d6186eadc0da04ad820e44e38adc9ce7c6112e97183835632faabe6acde0dba"
+    "cece6545f98b6876db2df88d92be610da74ce496a29823247564e993632ad10d281d70e9ae6229971e5eec"
+    "9614f7475d8886a9a2f829d89e3bba44bfae0ab7f94b23ffa507f93f38d7593b8a7ffe2b8554ac978e3f72"
+    "b9781b0996e006c78bbc4d3df1a776b957a93233b9c3b3c596e84a8e7bd44523a4c00ecbd02c3919fe17f2"
+    "f463837621f2c4d7a4bdea050bee27f356967398e4bfec463136fb290d4ff072aca31ba02b697bc7586287"
+    "bcb77e461c40e75aa1256e1fc457c3c4"
+)
+
+
+def test_a_stored_ciphertext_still_checks_and_decrypts() -> None:
+    key = EscrowKey.decode(bytes.fromhex(_KEY))
+    assert key == EscrowKey(BP1 * Scalar(20261201))
+    ct = EscrowCiphertext.decode(bytes.fromhex(_CIPHERTEXT))
+    check_ciphertext(ct, key, LABEL)
+    assert ct.V - ct.U * Scalar(20261201) == handle_point(Scalar(424242))
+
+
+@pytest.mark.parametrize("epoch", [0, 1, 2**32 - 1])
+def test_label_epochs_of_a_u32_are_encoded(epoch: int) -> None:
+    label = EscrowLabel(b"c", b"n", "p", epoch)
+    assert label.encode()[-4:] == epoch.to_bytes(4, "big")
+    assert EscrowLabel.decode_from(label.encode(), 0)[0] == label
+
+
+@pytest.mark.parametrize("epoch", [-1, 2**32, True])
+def test_label_epochs_outside_a_u32_are_refused(epoch: int) -> None:
+    with pytest.raises(InvalidArgumentError):
+        EscrowLabel(b"c", b"n", "p", epoch).encode()
