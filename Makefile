@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test lint bench fmt clean venv node fuzz
+.PHONY: demo test lint bench fmt clean venv node fuzz mutation
 
 demo: $(STAMP)
 	$(VENV)/bin/realdid demo
@@ -33,6 +33,11 @@ FUZZ_SEED   ?= 9
 fuzz: $(STAMP)
 	nice -n 10 $(PY) -m tools.fuzz --inputs $(FUZZ_INPUTS) --seed $(FUZZ_SEED)
 
+# Mutation testing of the security-critical modules (minutes per module; not part of
+# `make test`). One module: make mutation MODULES=nym. Scores: docs/mutation.md.
+mutation: $(STAMP)
+	nice -n 10 $(PY) tools/mutation.py $(MODULES)
+
 fmt: $(STAMP)
 	$(VENV)/bin/ruff format src tests bench tools
 	$(VENV)/bin/ruff check --fix src tests bench tools
@@ -50,4 +55,4 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache .realdid
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache .realdid .mutation mutants

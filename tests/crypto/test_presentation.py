@@ -232,6 +232,9 @@ def test_a_public_equality_sends_no_value_and_binds_the_value() -> None:
     plain = prove(dataclasses.replace(cn, equal_public=()), [alice])
     # nothing added: the attribute's response is even dropped (the verifier knows the value)
     assert len(octets) == len(plain) - 32
+    # the values sent are the disclosed ones only
+    shown = 4 + 2 + len(b"Beijing") + 2 + len(b"true")
+    assert octets[4:shown] == b"\x00\x07Beijing\x00\x04true"
     other = dataclasses.replace(cn, equal_public=((AttributeRef(0, "nationality"), "FR"),))
     with pytest.raises(VerificationError):
         verify(other, octets)
