@@ -57,6 +57,7 @@ MODULES = (
     Module("presentation", ("src/realdid/crypto/presentation/*",), _CRYPTO_TESTS),
     Module("range_proof", ("src/realdid/crypto/range_proof.py",), _CRYPTO_TESTS),
     Module("escrow", ("src/realdid/crypto/escrow.py",), _CRYPTO_TESTS),
+    Module("escrow_blinding", ("src/realdid/crypto/escrow_blinding.py",), _CRYPTO_TESTS),
     Module("nym", ("src/realdid/crypto/nym.py",), _CRYPTO_TESTS),
     Module("rfc9162", ("src/realdid/ledger/rfc9162.py",), _LEDGER_TESTS),
     Module("checkpoint", ("src/realdid/ledger/checkpoint.py",), _LEDGER_TESTS),

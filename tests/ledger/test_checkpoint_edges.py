@@ -77,8 +77,8 @@ def signer() -> CosignatureSigner:
     return CosignatureSigner.from_seed("witness.test", bytes(range(32)))
 
 
-@pytest.mark.parametrize("timestamp", [0, 1, 2**63, 2**64 - 1])
-def test_cosignature_times_of_a_u64_are_signed_and_read_back(
+@pytest.mark.parametrize("timestamp", [0, 1, 2**63 - 1])
+def test_cosignature_times_of_an_int64_are_signed_and_read_back(
     signer: CosignatureSigner, timestamp: int
 ) -> None:
     text = Checkpoint(ORIGIN, 3, ROOT).text()
@@ -88,8 +88,8 @@ def test_cosignature_times_of_a_u64_are_signed_and_read_back(
     assert signer.verifier.verify(text, signature)
 
 
-@pytest.mark.parametrize("timestamp", [-1, 2**64, True, 1.0])
-def test_cosignature_times_outside_a_u64_are_refused(
+@pytest.mark.parametrize("timestamp", [-1, 2**63, 2**64 - 1, 2**64, True, 1.0])
+def test_cosignature_times_outside_an_int64_are_refused(
     signer: CosignatureSigner, timestamp: object
 ) -> None:
     with pytest.raises(InvalidArgumentError):
