@@ -106,11 +106,19 @@ def _prepare(module: Module) -> Path:
 
 #: Functions whose second argument only names the value in error messages ("what").
 _LABELLED = r"(?:as_octets|as_octets_list|decode_g1|decode_g2|decode_scalar|decode_scalar_list"
-_LABELLED += r"|point|scalar|take|_check_hashes|decode_base64)"
+_LABELLED += r"|point|scalar|take|_check_hashes|decode_base64|_position)"
 _LABEL = re.compile(
     _LABELLED
     + r"\((?P<first>[^,()]*(?:\([^()]*\))?[^,()]*),"  # the value decoded
     + r"\s*(?:[rb]?\"[^\"]*\"|None)?\s*(?=[,)])"  # its label, None, or nothing
+)
+
+
+_ARG = r"[^,()]*(?:\([^()]*\))?[^,()]*"
+#: Functions whose third argument only names the value in error messages.
+_LABEL3 = re.compile(
+    r"_check_length\((?P<first>" + _ARG + r",\s*" + _ARG + r"),"
+    r"\s*(?:[rb]?\"[^\"]*\"|None)?\s*(?=[,)])"
 )
 
 
@@ -119,6 +127,7 @@ _TAIL = re.compile(r",\s*(?:[rb]?\"[^\"]*\"|None)?\s*\)?\s*$")
 
 
 def _without_labels(line: str) -> str:
+    line = _LABEL3.sub(lambda m: f"LABEL3({m['first']}, ", line)
     return _LABEL.sub(lambda m: f"LABEL({_without_labels(m['first'])}, ", line)
 
 
