@@ -110,7 +110,7 @@ _LABELLED += r"|point|scalar|take|_check_hashes|decode_base64|_position)"
 _LABEL = re.compile(
     _LABELLED
     + r"\((?P<first>[^,()]*(?:\([^()]*\))?[^,()]*),"  # the value decoded
-    + r"\s*(?:[rb]?\"[^\"]*\"|None)?\s*(?=[,)])"  # its label, None, or nothing
+    + r"\s*(?:[rbf]?\"[^\"]*\"|None)?\s*(?=[,)])"  # its label, None, or nothing
 )
 
 
@@ -118,12 +118,12 @@ _ARG = r"[^,()]*(?:\([^()]*\))?[^,()]*"
 #: Functions whose third argument only names the value in error messages.
 _LABEL3 = re.compile(
     r"_check_length\((?P<first>" + _ARG + r",\s*" + _ARG + r"),"
-    r"\s*(?:[rb]?\"[^\"]*\"|None)?\s*(?=[,)])"
+    r"\s*(?:[rbf]?\"[^\"]*\"|None)?\s*(?=[,)])"
 )
 
 
 #: The last argument of a call split over lines, when it is a label, None or nothing.
-_TAIL = re.compile(r",\s*(?:[rb]?\"[^\"]*\"|None)?\s*\)?\s*$")
+_TAIL = re.compile(r",\s*(?:[rbf]?\"[^\"]*\"|None)?\s*\)?\s*$")
 
 
 def _without_labels(line: str) -> str:

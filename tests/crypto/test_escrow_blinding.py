@@ -555,3 +555,12 @@ def test_a_zero_proof_scalar_decodes_and_fails_verification(at: int) -> None:
     assert Scalar(0) in (zero.challenge, zero.z_b, zero.z_s)
     with pytest.raises(BlindingError):
         verify_blinding(zero, ct, key, request=REQUEST)
+
+
+def test_the_share_context_of_a_stored_blinding_is_unchanged() -> None:
+    """Each trustee's DLEQ proof binds this digest: a share on the ledger must still check."""
+    _, _, blinded = _stored()
+    assert blinded.share_context(REQUEST).hex() == (
+        "17134f5a3dfa6850fa15ecef9c59706e723a3117e89d4301a3d2fe296eac67d8"
+    )
+    assert blinded.share_context(REQUEST[:-1]) != blinded.share_context(REQUEST)
