@@ -106,7 +106,7 @@ def _prepare(module: Module) -> Path:
 
 #: Functions whose second argument only names the value in error messages ("what").
 _LABELLED = r"(?:as_octets|as_octets_list|decode_g1|decode_g2|decode_scalar|decode_scalar_list"
-_LABELLED += r"|point|scalar|take|_check_hashes|decode_base64|_position)"
+_LABELLED += r"|point|scalar|take|_check_hashes|decode_base64|_position|check_index)"
 _LABEL = re.compile(
     _LABELLED
     + r"\((?P<first>[^,()]*(?:\([^()]*\))?[^,()]*),"  # the value decoded

@@ -239,6 +239,19 @@ def test_partial_decryption_decoding_is_strict() -> None:
             PartialDecryption.from_bytes(octets)
 
 
+@pytest.mark.parametrize("at", [50, 82])
+def test_a_zero_proof_scalar_decodes_and_names_the_trustee(at: int) -> None:
+    """Challenge and response are any scalar, zero included: a zero one is a share whose
+    proof fails (PartialDecryptionError naming the trustee), not a malformed encoding."""
+    _, _, U, _ = _setup()
+    (p,) = _partials((2,))
+    good = p.to_bytes()
+    zero = PartialDecryption.from_bytes(good[:at] + bytes(32) + good[at + 32 :])
+    assert Scalar(0) in (zero.challenge, zero.response)
+    with pytest.raises(PartialDecryptionError, match=r"\[2\]"):
+        verify_partial(zero, U, public_share=_public_shares()[2], context=CONTEXT)
+
+
 @pytest.mark.parametrize("defect", sorted(g1_defects()))
 def test_malformed_ciphertext_points_raise_decode_error(defect: str) -> None:
     shares, _, U, V = _setup()
