@@ -117,3 +117,13 @@ def test_a_cosignature_verifies_only_under_its_name_key_length_time_and_text(
     assert not other.verify(text, good)
     with pytest.raises(DecodeError):
         verifier.timestamp(dataclasses.replace(good, data=good.data[:71]))
+
+
+@pytest.mark.parametrize("prefix", ["x ", "x y ", " "])
+def test_a_state_line_with_more_than_one_value_is_refused(prefix: str) -> None:
+    """``realdid-state`` then one space then the root, nothing else: a word before a valid
+    root would make the line read as something else by a reader that splits otherwise."""
+    b64 = base64.b64encode(ROOT).decode()
+    Checkpoint(ORIGIN, 1, ROOT, (f"realdid-state {b64}",))
+    with pytest.raises(InvalidArgumentError):
+        Checkpoint(ORIGIN, 1, ROOT, (f"realdid-state {prefix}{b64}",))
