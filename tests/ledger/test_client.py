@@ -338,3 +338,41 @@ def test_two_texts_for_the_trusted_size_are_a_fork_even_without_cosignatures(
     with pytest.raises(ForkDetectedError):
         client.accept(signed)
     assert client.evidence == [(client.trusted_note, signed)]
+
+
+def test_verify_checkpoint_needs_the_log_key_and_a_quorum_and_trusts_nothing(
+    tmp_path: Path,
+) -> None:
+    log, witnesses = _log(tmp_path, "log"), _witnesses()
+    log.checkpoint()
+    note = log.cosign(witnesses[:2])
+    client = LightClient(_policy(witnesses, 2), log)
+    cp = client.verify_checkpoint(note)
+    assert (cp.origin, cp.size) == (ORIGIN, len(ledger_world().setup))
+    assert client.trusted is None  # a check, not an update
+    log_signature, first, _ = Note.parse(note).signatures
+    one = Note(Note.parse(note).text, (log_signature, first)).encode()
+    with pytest.raises(VerificationError, match="want 2"):
+        LightClient(_policy(witnesses, 2), log).verify_checkpoint(one)
+    forged = sign_note(Note.parse(note).text, [NoteSigner.generate("realdid-log")])
+    with pytest.raises(VerificationError):
+        LightClient(_policy([], 0), log).verify_checkpoint(forged)
+    assert LightClient(_policy([], 0), log).verify_checkpoint(note) == cp
+
+
+def test_entries_are_read_in_the_order_asked(tmp_path: Path) -> None:
+    log = _log(tmp_path, "log")
+    log.checkpoint()
+    client = LightClient(_policy([], 0), log)
+    assert client.entries([]) == []
+    got = client.entries([1, 0, 1])
+    assert got == [client.entry(1), client.entry(0), client.entry(1)]
+    assert got[1].type is EntryType.GENESIS
+    assert got[0].type is not EntryType.GENESIS
+
+
+def test_a_rollback_error_names_both_sizes() -> None:
+    error = LogRollbackError(3, 5)
+    assert (error.served, error.trusted) == (3, 5)
+    assert "size 3" in str(error)
+    assert "size 5" in str(error)
