@@ -165,6 +165,9 @@ def test_lying_answers_fail(tmp_path: Path) -> None:
         dataclasses.replace(honest, index=other.index),  # another index
         dataclasses.replace(honest, state_proof=other.state_proof),  # another key's proof
         dataclasses.replace(honest, index=None, entry=None),  # "no such service"
+        dataclasses.replace(honest, index=None),  # half an absence
+        dataclasses.replace(honest, entry=None),
+        dataclasses.replace(honest, key=other.key),  # a true answer, for another key
     ]
     for lie in lies:
         client.source = Liar(lie)  # type: ignore[assignment]
@@ -376,3 +379,17 @@ def test_a_rollback_error_names_both_sizes() -> None:
     assert (error.served, error.trusted) == (3, 5)
     assert "size 3" in str(error)
     assert "size 5" in str(error)
+
+
+def test_reads_use_the_trusted_checkpoint_not_the_latest(tmp_path: Path) -> None:
+    """Once a checkpoint is trusted, entries are proved against it: a read does not move
+    the client to the log's newer view (update() does, with a consistency proof)."""
+    log = _log(tmp_path, "log")
+    client = LightClient(_policy([], 0), log)
+    trusted = client.accept(log.checkpoint())
+    log.append(_epoch(12))
+    log.checkpoint()
+    client.entry(0)
+    client.entries([1, 2])
+    assert client.trusted == trusted
+    assert client.update().size == trusted.size + 1
