@@ -116,11 +116,13 @@ def test_a_changed_history_is_a_detected_fork(tmp_path: Path, tamper: str) -> No
             evil.store.append(entry)
     evil.registry = honest.registry  # the evil log lies about its state too
     client.source = evil
+    note = evil.checkpoint()
     with pytest.raises(ForkDetectedError) as info:
-        client.accept(evil.checkpoint())
+        client.accept(note)
     assert client.evidence == [info.value.evidence]
     first, second = info.value.evidence
     assert first != second
+    assert (first, second) == (client.trusted_note, note)  # the two signed texts, kept
 
 
 def test_a_split_view_is_caught_by_gossip_and_refused_by_witnesses(tmp_path: Path) -> None:
@@ -393,3 +395,21 @@ def test_reads_use_the_trusted_checkpoint_not_the_latest(tmp_path: Path) -> None
     client.entries([1, 2])
     assert client.trusted == trusted
     assert client.update().size == trusted.size + 1
+
+
+def test_max_age_is_inclusive_and_a_stale_line_does_not_hide_the_next(tmp_path: Path) -> None:
+    """A cosignature exactly max_age old still counts; one older is skipped, and the
+    lines after it are still counted (checked one by one)."""
+    log = _log(tmp_path, "log")
+    witnesses = _witnesses()
+    now = T0 + 50_000
+    log.checkpoint()
+    for w, age in zip(witnesses, (3600, 0, 0), strict=True):
+        w.clock = lambda age=age: now - age  # type: ignore[misc]
+    note = log.cosign(witnesses)
+    policy = dataclasses.replace(_policy(witnesses, 3), max_age=3600)
+    LightClient(policy, log, clock=lambda: now).accept(note)  # exactly max_age: counted
+    later = dataclasses.replace(policy, quorum=2)
+    LightClient(later, log, clock=lambda: now + 1).accept(note)  # first too old: skipped
+    with pytest.raises(VerificationError, match="2 witness cosignatures, want 3"):
+        LightClient(policy, log, clock=lambda: now + 1).accept(note)
