@@ -413,3 +413,19 @@ def test_max_age_is_inclusive_and_a_stale_line_does_not_hide_the_next(tmp_path: 
     LightClient(later, log, clock=lambda: now + 1).accept(note)  # first too old: skipped
     with pytest.raises(VerificationError, match="2 witness cosignatures, want 3"):
         LightClient(policy, log, clock=lambda: now + 1).accept(note)
+
+
+def test_the_trusted_checkpoint_again_needs_no_fetch(tmp_path: Path) -> None:
+    """Accepting the note already trusted (a gossip echo) checks signatures only: no
+    consistency proof is fetched, so an unreachable log cannot make it fail."""
+    log = _log(tmp_path, "log")
+    note = log.checkpoint()
+    client = LightClient(_policy([], 0), log)
+    trusted = client.accept(note)
+
+    class Offline:
+        def __getattr__(self, name: str) -> object:
+            raise ConnectionError(name)
+
+    client.source = Offline()  # type: ignore[assignment]
+    assert client.accept(note) == trusted
