@@ -21,7 +21,16 @@ from functools import cache
 import pytest
 
 from realdid.crypto import escrow_blinding, threshold
-from realdid.crypto._backend import BP1, G1, G1_IDENTITY, R, Scalar, encode_g1, encode_scalar, msm_g1
+from realdid.crypto._backend import (
+    BP1,
+    G1,
+    G1_IDENTITY,
+    R,
+    Scalar,
+    encode_g1,
+    encode_scalar,
+    msm_g1,
+)
 from realdid.crypto.dkg import Ceremony, run_ceremony
 from realdid.crypto.escrow import (
     EscrowCiphertext,
