@@ -57,6 +57,7 @@ MODULES = (
     Module("presentation", ("src/realdid/crypto/presentation/*",), _CRYPTO_TESTS),
     Module("range_proof", ("src/realdid/crypto/range_proof.py",), _CRYPTO_TESTS),
     Module("escrow", ("src/realdid/crypto/escrow.py",), _CRYPTO_TESTS),
+    Module("escrow_blinding", ("src/realdid/crypto/escrow_blinding.py",), _CRYPTO_TESTS),
     Module("nym", ("src/realdid/crypto/nym.py",), _CRYPTO_TESTS),
     Module("rfc9162", ("src/realdid/ledger/rfc9162.py",), _LEDGER_TESTS),
     Module("checkpoint", ("src/realdid/ledger/checkpoint.py",), _LEDGER_TESTS),
@@ -105,19 +106,28 @@ def _prepare(module: Module) -> Path:
 
 #: Functions whose second argument only names the value in error messages ("what").
 _LABELLED = r"(?:as_octets|as_octets_list|decode_g1|decode_g2|decode_scalar|decode_scalar_list"
-_LABELLED += r"|point|scalar|take|_check_hashes)"
+_LABELLED += r"|point|scalar|take|_check_hashes|decode_base64|_position|check_index)"
 _LABEL = re.compile(
     _LABELLED
     + r"\((?P<first>[^,()]*(?:\([^()]*\))?[^,()]*),"  # the value decoded
-    + r"\s*(?:[rb]?\"[^\"]*\"|None)?\s*(?=[,)])"  # its label, None, or nothing
+    + r"\s*(?:[rbf]?\"[^\"]*\"|None)?\s*(?=[,)])"  # its label, None, or nothing
+)
+
+
+_ARG = r"[^,()]*(?:\([^()]*\))?[^,()]*"
+#: Functions whose third argument only names the value in error messages.
+_LABEL3 = re.compile(
+    r"_check_length\((?P<first>" + _ARG + r",\s*" + _ARG + r"),"
+    r"\s*(?:[rbf]?\"[^\"]*\"|None)?\s*(?=[,)])"
 )
 
 
 #: The last argument of a call split over lines, when it is a label, None or nothing.
-_TAIL = re.compile(r",\s*(?:[rb]?\"[^\"]*\"|None)?\s*\)?\s*$")
+_TAIL = re.compile(r",\s*(?:[rbf]?\"[^\"]*\"|None)?\s*\)?\s*$")
 
 
 def _without_labels(line: str) -> str:
+    line = _LABEL3.sub(lambda m: f"LABEL3({m['first']}, ", line)
     return _LABEL.sub(lambda m: f"LABEL({_without_labels(m['first'])}, ", line)
 
 

@@ -21,7 +21,16 @@ from functools import cache
 import pytest
 
 from realdid.crypto import escrow_blinding, threshold
-from realdid.crypto._backend import BP1, G1, G1_IDENTITY, R, Scalar, encode_g1, msm_g1
+from realdid.crypto._backend import (
+    BP1,
+    G1,
+    G1_IDENTITY,
+    R,
+    Scalar,
+    encode_g1,
+    encode_scalar,
+    msm_g1,
+)
 from realdid.crypto.dkg import Ceremony, run_ceremony
 from realdid.crypto.escrow import (
     EscrowCiphertext,
@@ -494,3 +503,72 @@ def test_each_malformed_scalar_is_a_decode_error(defect: str, slot: int) -> None
     octets = _one_blinding()[1].encode()
     with pytest.raises(DecodeError):
         BlindedCiphertext.decode(octets[:slot] + SCALAR_DEFECTS[defect] + octets[slot + 32 :])
+
+
+# --------------------------------------------------------------------------- stored values
+
+#: A blinding made once by this code of the stored TDH2 ciphertext of test_escrow_keys
+#: (key y = 20261201·G), for REQUEST, with (b, s) = blinding_scalars(bytes(range(100, 132))).
+#: The proof's challenge hashes fixed labels and blinding_scalars fixed suffixes: an opening
+#: on the ledger, and an authority's recomputed (b, s), must still check after any change.
+_SEED = bytes(range(100, 132))
+_B = "3fc43453083dfd201862a1e240cf44612f979672fe2f74e6bf931fe1df66a5e3"
+_S = "3d85c4dbf2d29d964105a9b4cd1557d6272f110e4ce3dc58e48edb1d64440052"
+_BLINDED = (
+    "b2c0498033cc34d49055e12b5d6ca552de23565f8238373cc596f0a03cc30e8e181396b1518e6615d035e0"
+    "7c383a4b1da408e14bc288ce6aff6be2c313e43f1ebd1694fae03cd77b22de16f6ae4b9f8c3d7b73c01ce5"
+    "12c2cd72fec3352992bc25d6b785575f33a758d8796fe6ffc0bac71ad9cb2446f694760f725386465d1a6d"
+    "35a77f798eacd8d77c746b16e8cd970317642d870b27c6ce5ea1d379e009461611f3c85c34c23f3447f3b3"
+    "3eadf64844ced4596f6fc00b8e13c6eead296912"
+)
+
+
+def _stored() -> tuple[EscrowKey, EscrowCiphertext, BlindedCiphertext]:
+    from tests.crypto.test_escrow_keys import _CIPHERTEXT, _KEY
+
+    key = EscrowKey.decode(bytes.fromhex(_KEY))
+    ct = EscrowCiphertext.decode(bytes.fromhex(_CIPHERTEXT))
+    return key, ct, BlindedCiphertext.decode(bytes.fromhex(_BLINDED))
+
+
+def test_a_stored_blinding_still_verifies() -> None:
+    key, ct, blinded = _stored()
+    verify_blinding(blinded, ct, key, request=REQUEST)
+    with pytest.raises(BlindingError):
+        verify_blinding(blinded, ct, key, request=REQUEST[::-1])
+
+
+def test_blinding_scalars_of_a_stored_seed_are_the_ones_used() -> None:
+    b, s = blinding_scalars(_SEED)
+    assert (encode_scalar(b).hex(), encode_scalar(s).hex()) == (_B, _S)
+    _, ct, blinded = _stored()
+    assert ct.U * b + escrow_base() * s == blinded.U
+
+
+@pytest.mark.parametrize("which", ["b", "s"])
+def test_blind_refuses_either_scalar_as_an_int(which: str) -> None:
+    ev, b, s = evidence(), random_scalar(), random_scalar()
+    args = {"b": b, "s": s, which: 5}
+    with pytest.raises(InvalidArgumentError, match="scalars"):
+        blind(ev.ct, key(), request=REQUEST, **args)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("at", [96, 128, 160])
+def test_a_zero_proof_scalar_decodes_and_fails_verification(at: int) -> None:
+    """Responses and challenge are any scalar, zero included: a zero one is a proof that
+    fails to verify (BlindingError), not a malformed encoding (DecodeError)."""
+    key, ct, blinded = _stored()
+    octets = blinded.encode()
+    zero = BlindedCiphertext.decode(octets[:at] + bytes(32) + octets[at + 32 :])
+    assert Scalar(0) in (zero.challenge, zero.z_b, zero.z_s)
+    with pytest.raises(BlindingError):
+        verify_blinding(zero, ct, key, request=REQUEST)
+
+
+def test_the_share_context_of_a_stored_blinding_is_unchanged() -> None:
+    """Each trustee's DLEQ proof binds this digest: a share on the ledger must still check."""
+    _, _, blinded = _stored()
+    assert blinded.share_context(REQUEST).hex() == (
+        "17134f5a3dfa6850fa15ecef9c59706e723a3117e89d4301a3d2fe296eac67d8"
+    )
+    assert blinded.share_context(REQUEST[:-1]) != blinded.share_context(REQUEST)

@@ -17,6 +17,7 @@ import pytest
 from realdid.crypto._backend import G1, G1_IDENTITY, R, Scalar, encode_g1, msm_g1
 from realdid.crypto.groups import dkg_pedersen_h, escrow_base
 from realdid.crypto.threshold import (
+    MAX_INDEX,
     PARTIAL_DECRYPTION_LENGTH,
     JointKey,
     KeyShare,
@@ -237,6 +238,29 @@ def test_partial_decryption_decoding_is_strict() -> None:
     for octets in bad:
         with pytest.raises(DecodeError):
             PartialDecryption.from_bytes(octets)
+
+
+@pytest.mark.parametrize("at", [50, 82])
+def test_a_zero_proof_scalar_decodes_and_names_the_trustee(at: int) -> None:
+    """Challenge and response are any scalar, zero included: a zero one is a share whose
+    proof fails (PartialDecryptionError naming the trustee), not a malformed encoding."""
+    _, _, U, _ = _setup()
+    (p,) = _partials((2,))
+    good = p.to_bytes()
+    zero = PartialDecryption.from_bytes(good[:at] + bytes(32) + good[at + 32 :])
+    assert Scalar(0) in (zero.challenge, zero.response)
+    with pytest.raises(PartialDecryptionError, match=r"\[2\]"):
+        verify_partial(zero, U, public_share=_public_shares()[2], context=CONTEXT)
+
+
+def test_a_partial_decryption_at_the_largest_index_round_trips() -> None:
+    """Indexes are 1..MAX_INDEX inclusive: the last one is a trustee, one more is refused."""
+    (p,) = _partials((2,))
+    last = replace(p, index=MAX_INDEX)
+    assert last.to_bytes()[:2] == b"\xff\xff"
+    assert PartialDecryption.from_bytes(last.to_bytes()) == last
+    with pytest.raises(InvalidArgumentError):
+        replace(p, index=MAX_INDEX + 1).to_bytes()
 
 
 @pytest.mark.parametrize("defect", sorted(g1_defects()))

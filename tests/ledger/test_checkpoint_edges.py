@@ -78,7 +78,7 @@ def signer() -> CosignatureSigner:
 
 
 @pytest.mark.parametrize("timestamp", [0, 1, 2**63 - 1])
-def test_cosignature_times_up_to_2_63_are_signed_and_read_back(
+def test_cosignature_times_of_an_int64_are_signed_and_read_back(
     signer: CosignatureSigner, timestamp: int
 ) -> None:
     text = Checkpoint(ORIGIN, 3, ROOT).text()
@@ -89,7 +89,7 @@ def test_cosignature_times_up_to_2_63_are_signed_and_read_back(
 
 
 @pytest.mark.parametrize("timestamp", [-1, 2**63, 2**64 - 1, 2**64, True, 1.0])
-def test_cosignature_times_outside_0_to_2_63_are_refused(
+def test_cosignature_times_outside_an_int64_are_refused(
     signer: CosignatureSigner, timestamp: object
 ) -> None:
     with pytest.raises(InvalidArgumentError):
@@ -117,3 +117,13 @@ def test_a_cosignature_verifies_only_under_its_name_key_length_time_and_text(
     assert not other.verify(text, good)
     with pytest.raises(DecodeError):
         verifier.timestamp(dataclasses.replace(good, data=good.data[:71]))
+
+
+@pytest.mark.parametrize("prefix", ["x ", "x y ", " "])
+def test_a_state_line_with_more_than_one_value_is_refused(prefix: str) -> None:
+    """``realdid-state`` then one space then the root, nothing else: a word before a valid
+    root would make the line read as something else by a reader that splits otherwise."""
+    b64 = base64.b64encode(ROOT).decode()
+    Checkpoint(ORIGIN, 1, ROOT, (f"realdid-state {b64}",))
+    with pytest.raises(InvalidArgumentError):
+        Checkpoint(ORIGIN, 1, ROOT, (f"realdid-state {prefix}{b64}",))

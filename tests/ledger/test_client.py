@@ -116,11 +116,13 @@ def test_a_changed_history_is_a_detected_fork(tmp_path: Path, tamper: str) -> No
             evil.store.append(entry)
     evil.registry = honest.registry  # the evil log lies about its state too
     client.source = evil
+    note = evil.checkpoint()
     with pytest.raises(ForkDetectedError) as info:
-        client.accept(evil.checkpoint())
+        client.accept(note)
     assert client.evidence == [info.value.evidence]
     first, second = info.value.evidence
     assert first != second
+    assert (first, second) == (client.trusted_note, note)  # the two signed texts, kept
 
 
 def test_a_split_view_is_caught_by_gossip_and_refused_by_witnesses(tmp_path: Path) -> None:
@@ -165,6 +167,9 @@ def test_lying_answers_fail(tmp_path: Path) -> None:
         dataclasses.replace(honest, index=other.index),  # another index
         dataclasses.replace(honest, state_proof=other.state_proof),  # another key's proof
         dataclasses.replace(honest, index=None, entry=None),  # "no such service"
+        dataclasses.replace(honest, index=None),  # half an absence
+        dataclasses.replace(honest, entry=None),
+        dataclasses.replace(honest, key=other.key),  # a true answer, for another key
     ]
     for lie in lies:
         client.source = Liar(lie)  # type: ignore[assignment]
@@ -338,3 +343,89 @@ def test_two_texts_for_the_trusted_size_are_a_fork_even_without_cosignatures(
     with pytest.raises(ForkDetectedError):
         client.accept(signed)
     assert client.evidence == [(client.trusted_note, signed)]
+
+
+def test_verify_checkpoint_needs_the_log_key_and_a_quorum_and_trusts_nothing(
+    tmp_path: Path,
+) -> None:
+    log, witnesses = _log(tmp_path, "log"), _witnesses()
+    log.checkpoint()
+    note = log.cosign(witnesses[:2])
+    client = LightClient(_policy(witnesses, 2), log)
+    cp = client.verify_checkpoint(note)
+    assert (cp.origin, cp.size) == (ORIGIN, len(ledger_world().setup))
+    assert client.trusted is None  # a check, not an update
+    log_signature, first, _ = Note.parse(note).signatures
+    one = Note(Note.parse(note).text, (log_signature, first)).encode()
+    with pytest.raises(VerificationError, match="want 2"):
+        LightClient(_policy(witnesses, 2), log).verify_checkpoint(one)
+    forged = sign_note(Note.parse(note).text, [NoteSigner.generate("realdid-log")])
+    with pytest.raises(VerificationError):
+        LightClient(_policy([], 0), log).verify_checkpoint(forged)
+    assert LightClient(_policy([], 0), log).verify_checkpoint(note) == cp
+
+
+def test_entries_are_read_in_the_order_asked(tmp_path: Path) -> None:
+    log = _log(tmp_path, "log")
+    log.checkpoint()
+    client = LightClient(_policy([], 0), log)
+    assert client.entries([]) == []
+    got = client.entries([1, 0, 1])
+    assert got == [client.entry(1), client.entry(0), client.entry(1)]
+    assert got[1].type is EntryType.GENESIS
+    assert got[0].type is not EntryType.GENESIS
+
+
+def test_a_rollback_error_names_both_sizes() -> None:
+    error = LogRollbackError(3, 5)
+    assert (error.served, error.trusted) == (3, 5)
+    assert "size 3" in str(error)
+    assert "size 5" in str(error)
+
+
+def test_reads_use_the_trusted_checkpoint_not_the_latest(tmp_path: Path) -> None:
+    """Once a checkpoint is trusted, entries are proved against it: a read does not move
+    the client to the log's newer view (update() does, with a consistency proof)."""
+    log = _log(tmp_path, "log")
+    client = LightClient(_policy([], 0), log)
+    trusted = client.accept(log.checkpoint())
+    log.append(_epoch(12))
+    log.checkpoint()
+    client.entry(0)
+    client.entries([1, 2])
+    assert client.trusted == trusted
+    assert client.update().size == trusted.size + 1
+
+
+def test_max_age_is_inclusive_and_a_stale_line_does_not_hide_the_next(tmp_path: Path) -> None:
+    """A cosignature exactly max_age old still counts; one older is skipped, and the
+    lines after it are still counted (checked one by one)."""
+    log = _log(tmp_path, "log")
+    witnesses = _witnesses()
+    now = T0 + 50_000
+    log.checkpoint()
+    for w, age in zip(witnesses, (3600, 0, 0), strict=True):
+        w.clock = lambda age=age: now - age  # type: ignore[misc]
+    note = log.cosign(witnesses)
+    policy = dataclasses.replace(_policy(witnesses, 3), max_age=3600)
+    LightClient(policy, log, clock=lambda: now).accept(note)  # exactly max_age: counted
+    later = dataclasses.replace(policy, quorum=2)
+    LightClient(later, log, clock=lambda: now + 1).accept(note)  # first too old: skipped
+    with pytest.raises(VerificationError, match="2 witness cosignatures, want 3"):
+        LightClient(policy, log, clock=lambda: now + 1).accept(note)
+
+
+def test_the_trusted_checkpoint_again_needs_no_fetch(tmp_path: Path) -> None:
+    """Accepting the note already trusted (a gossip echo) checks signatures only: no
+    consistency proof is fetched, so an unreachable log cannot make it fail."""
+    log = _log(tmp_path, "log")
+    note = log.checkpoint()
+    client = LightClient(_policy([], 0), log)
+    trusted = client.accept(note)
+
+    class Offline:
+        def __getattr__(self, name: str) -> object:
+            raise ConnectionError(name)
+
+    client.source = Offline()  # type: ignore[assignment]
+    assert client.accept(note) == trusted

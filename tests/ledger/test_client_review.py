@@ -225,3 +225,18 @@ def test_ledger_verify_refuses_entries_under_another_origin(
         assert result.exit_code == code, result.output
         if code:
             assert "origin" in result.output
+
+
+def test_replay_of_the_empty_tree_and_of_a_lone_genesis() -> None:
+    """The origin check starts with the first entry: the empty tree has no genesis to
+    name an origin (its replay is the empty registry), and a tree of one entry already
+    does (a lone genesis of another deployment is refused)."""
+    empty = LightClient(TrustPolicy(ORIGIN, LOG.verifier), _TreeSource(ORIGIN, []))  # type: ignore[arg-type]
+    assert empty.replay().state.root == Registry().state.root
+    genesis = _entries(0)[:1]
+    alone = LightClient(TrustPolicy(ORIGIN, LOG.verifier), _TreeSource(ORIGIN, genesis))  # type: ignore[arg-type]
+    assert alone.replay().origin == ORIGIN
+    moved = _TreeSource(OTHER_ORIGIN, genesis)
+    client = LightClient(TrustPolicy(OTHER_ORIGIN, LOG.verifier), moved)  # type: ignore[arg-type]
+    with pytest.raises(VerificationError, match="origin"):
+        client.replay()

@@ -190,3 +190,22 @@ def test_every_public_input_of_an_append_proof_matters() -> None:
     ):
         with pytest.raises(VerificationError):
             verify_append(*bad)
+
+
+@pytest.mark.parametrize("extra", [1, 2])
+def test_an_append_of_leaves_to_an_unchanged_size_is_refused(extra: int) -> None:
+    """Equal sizes and equal roots, but leaves claimed appended: the leaf count is
+    checked against size2 - size1 first, so no leaf can ride along unbound."""
+    t = tree()
+    with pytest.raises(VerificationError, match="leaves"):
+        verify_append(5, 5, [], t.root(5), t.root(5), LEAF_HASHES[5 : 5 + extra])
+
+
+@pytest.mark.parametrize("size", [1, 2, 7])
+def test_an_inclusion_proof_for_index_equal_to_size_fails_verification(size: int) -> None:
+    """A leaf index at the size is a proof that fails (VerificationError), not a caller's
+    misuse: verifiers get index and size from the other party."""
+    t = tree()
+    proof = inclusion_proof(t, size - 1, size)
+    with pytest.raises(VerificationError, match="not below"):
+        rfc9162.root_from_inclusion_proof(size, size, LEAF_HASHES[size - 1], proof)
