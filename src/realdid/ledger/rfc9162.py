@@ -207,9 +207,9 @@ def root_from_inclusion_proof(
 ) -> bytes:
     """Steps 1-3 of RFC 9162 §2.1.3.2: the root the proof implies (or VerificationError).
 
-    Requires ``index`` and ``size`` ints (not bools) with 0 <= index < size
-    (InvalidArgumentError otherwise) and a proof of exactly
-    :func:`inclusion_proof_size` hashes of 32 bytes (VerificationError).
+    Requires ``index`` and ``size`` ints (not bools) in [0, 2^64) (InvalidArgumentError
+    otherwise); index >= size fails the proof as the RFC says (VerificationError), as
+    does a proof that is not exactly :func:`inclusion_proof_size` hashes of 32 bytes.
     """
     _position(index, "index")
     _position(size, "size")
