@@ -101,3 +101,33 @@ def test_disclosed_messages_and_indexes_must_pair(
         blind.blind_proof_verify(
             PK, proof_l0, b"", b"", 0, messages, committed, indexes, committed_indexes
         )
+
+
+# ------------------------------------------------ the total message count, L + M
+
+
+def test_verify_blind_sign_counts_signer_and_committed_messages_together() -> None:
+    signature = blind.blind_sign(SK, PK)
+    messages, committed = [b"m"] * 2100, [b"c"] * 2000  # each alone is allowed; 4100 is not
+    with pytest.raises(InvalidArgumentError) as caught:
+        blind.verify_blind_sign(PK, signature, b"", messages, committed)
+    assert not isinstance(caught.value, DecodeError)
+
+
+def test_blind_proof_gen_counts_signer_and_committed_messages_together() -> None:
+    signature = blind.blind_sign(SK, PK)
+    with pytest.raises(InvalidArgumentError):
+        blind.blind_proof_gen(PK, signature, b"", b"", [b"m"] * 2100, [b"c"] * 2000)
+
+
+def test_blind_proof_verify_counts_signer_and_committed_messages_together(
+    proof_l0: bytes,
+) -> None:
+    # a well-formed proof of U = 4096 hidden scalars with R = 100 disclosed signer messages:
+    # L = 2100 gives M = R + U - L - 1 = 2095, and L + M = 4195 is over the limit
+    head, scalar = proof_l0[:240], proof_l0[-32:]
+    proof = head + scalar * 4096 + scalar
+    disclosed = list(range(100))
+    with pytest.raises(InvalidArgumentError) as caught:
+        blind.blind_proof_verify(PK, proof, b"", b"", 2100, [b"m"] * 100, [], disclosed, [])
+    assert not isinstance(caught.value, DecodeError)
