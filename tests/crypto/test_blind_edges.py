@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from realdid.crypto import bbs, blind
+from realdid.crypto import bbs, blind, nym
+from realdid.crypto._backend import G1, Scalar
 from realdid.errors import DecodeError, InvalidArgumentError, VerificationError
 
 SK = bbs.key_gen(b"\x0b" * 32)
@@ -130,4 +131,18 @@ def test_blind_proof_verify_counts_signer_and_committed_messages_together(
     disclosed = list(range(100))
     with pytest.raises(InvalidArgumentError) as caught:
         blind.blind_proof_verify(PK, proof, b"", b"", 2100, [b"m"] * 100, [], disclosed, [])
+    assert not isinstance(caught.value, DecodeError)
+
+
+def test_nym_proof_verify_counts_the_nym_secrets_in_the_total(proof_l0: bytes) -> None:
+    # U = 4096 hidden scalars, R = 100 disclosed, L = 2100, N = 1900 nym secrets:
+    # M = R + U - L - 1 - N = 195, and L + M + N = 4195 is over the limit
+    # (L + M - N = 395 or L - M + N = 3805 would not be)
+    head, scalar = proof_l0[:240], proof_l0[-32:]
+    proof = head + scalar * 4096 + scalar
+    pseudonym = (G1() * Scalar(5)).to_compressed_bytes()
+    with pytest.raises(InvalidArgumentError) as caught:
+        nym.proof_verify_with_nym(
+            PK, proof, b"", b"", pseudonym, b"ctx", 1900, 2100, [b"m"] * 100, [], range(100), []
+        )
     assert not isinstance(caught.value, DecodeError)
