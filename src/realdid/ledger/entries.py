@@ -23,7 +23,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 
@@ -210,6 +210,16 @@ class SchemaBody(_Strict):
     issuers: tuple[Did, ...] = Field(min_length=1, max_length=64)
 
 
+def _decodes(value: str, decode: Callable[[bytes], object], what: str) -> str:
+    """A base64url field that must decode strictly (points in the subgroup, scalars below r)
+    on admission; pydantic wants ValueError, with the decoder's got / want message."""
+    try:
+        decode(unb64url(value, what))
+    except RealDIDError as exc:
+        raise ValueError(str(exc)) from None
+    return value
+
+
 class IssuerKeyBody(_Strict):
     key_id: Annotated[str, Field(max_length=200)]
     ciphersuite: Literal["BLS12-381-SHA-256", "BLS12-381-SHAKE-256"]
@@ -220,11 +230,7 @@ class IssuerKeyBody(_Strict):
     @field_validator("public_key")
     @classmethod
     def _pk(cls, v: str) -> str:
-        try:
-            validate_pk(unb64url(v, "issuer key"))  # a G2 point, in the subgroup, not O
-        except RealDIDError as exc:
-            raise ValueError(str(exc)) from None
-        return v
+        return _decodes(v, validate_pk, "issuer key")  # a G2 point, in the subgroup, not O
 
 
 class Permissions(_Strict):
@@ -289,11 +295,7 @@ class TrusteesBody(_Strict):
     @field_validator("joint_key")
     @classmethod
     def _jk(cls, v: str) -> str:
-        try:
-            EscrowKey.decode(unb64url(v, "joint key"))
-        except RealDIDError as exc:
-            raise ValueError(str(exc)) from None
-        return v
+        return _decodes(v, EscrowKey.decode, "joint key")
 
     @classmethod
     def from_ceremony(cls, dids: Sequence[str], ceremony: Ceremony) -> TrusteesBody:
@@ -394,11 +396,7 @@ class OpeningRequestBody(_Strict):
     @field_validator("escrow")
     @classmethod
     def _escrow(cls, v: str) -> str:
-        try:
-            EscrowCiphertext.decode(unb64url(v, "escrow ciphertext"))
-        except RealDIDError as exc:
-            raise ValueError(str(exc)) from None
-        return v
+        return _decodes(v, EscrowCiphertext.decode, "escrow ciphertext")
 
     def ciphertext(self) -> EscrowCiphertext:
         return EscrowCiphertext.decode(unb64url(self.escrow, "escrow ciphertext"))
@@ -415,11 +413,7 @@ class OpeningBlindingBody(_Strict):
     @field_validator("blinded")
     @classmethod
     def _blinded(cls, v: str) -> str:
-        try:
-            BlindedCiphertext.decode(unb64url(v, "blinded ciphertext"))
-        except RealDIDError as exc:
-            raise ValueError(str(exc)) from None
-        return v
+        return _decodes(v, BlindedCiphertext.decode, "blinded ciphertext")
 
 
 class OpeningShareBody(_Strict):
@@ -433,11 +427,8 @@ class OpeningShareBody(_Strict):
     @field_validator("share")
     @classmethod
     def _share(cls, v: str) -> str:
-        try:  # strictly: D_j in G1 and not the identity, scalars below r, index >= 1
-            PartialDecryption.from_bytes(unb64url(v, "partial decryption"))
-        except RealDIDError as exc:
-            raise ValueError(str(exc)) from None
-        return v
+        # strictly: D_j in G1 and not the identity, scalars below r, index >= 1
+        return _decodes(v, PartialDecryption.from_bytes, "partial decryption")
 
     def partial(self) -> PartialDecryption:
         return PartialDecryption.from_bytes(unb64url(self.share, "partial decryption"))

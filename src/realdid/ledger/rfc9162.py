@@ -311,14 +311,23 @@ def verify_consistency(
     else VerificationError. This does not show that size2 is the true size
     of the tree with root2 (see the module docstring and :func:`verify_append`).
     """
+    _checked_border(size1, size2, proof, root1, root2, "consistency proof")
+
+
+def _checked_border(
+    size1: int, size2: int, proof: Sequence[bytes], root1: bytes, root2: bytes, what: str
+) -> list[bytes]:
+    """§2.1.4.2 whole for size1 > 0: raises unless the proof links root1 to root2;
+    returns the border of D[0:size1] the walk proved (empty when size1 == size2)."""
     _check_consistency_inputs(size1, size2, proof, root1, root2)
     if size1 == size2:
         if not hmac.compare_digest(root1, root2):
-            raise VerificationError("consistency proof: equal sizes need equal roots")
-        return
-    fr, sr, _ = _consistency_walk(size1, size2, proof, root1)
+            raise VerificationError(f"{what}: equal sizes need equal roots")
+        return []
+    fr, sr, left = _consistency_walk(size1, size2, proof, root1)
     if not (hmac.compare_digest(fr, root1) and hmac.compare_digest(sr, root2)):
-        raise VerificationError("consistency proof: root mismatch")
+        raise VerificationError(f"{what}: root mismatch")
+    return left
 
 
 def verify_append(
@@ -354,14 +363,9 @@ def verify_append(
         _check_length(proof, 0, "append proof")
         border: list[tuple[int, bytes]] = []
     else:
-        _check_consistency_inputs(size1, size2, proof, root1, root2)
+        left = _checked_border(size1, size2, proof, root1, root2, "append proof")
         if size1 == size2:
-            if not hmac.compare_digest(root1, root2):
-                raise VerificationError("append proof: equal sizes need equal roots")
             return
-        fr, sr, left = _consistency_walk(size1, size2, proof, root1)
-        if not (hmac.compare_digest(fr, root1) and hmac.compare_digest(sr, root2)):
-            raise VerificationError("append proof: root mismatch")
         heights = [h for h in range(size1.bit_length()) if size1 >> h & 1]
         if len(left) != len(heights):  # unreachable for a proof of the checked length
             raise VerificationError("append proof: the border does not match the size")
